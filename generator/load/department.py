@@ -1,0 +1,211 @@
+"""YAML file → validated ``Department`` model, or every problem at file:line:col."""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import Location, Problem, Severity
+from ..model import Department
+from .yamlsafe import Marks, format_path, load_yaml_bytes
+
+
+@dataclass
+class Loaded:
+    """A department as loaded: the model (None when invalid), positions and problems."""
+
+    path: Path
+    model: Department | None
+    marks: Marks
+    problems: list[Problem] = field(default_factory=list)
+    raw: Any = None
+
+    def loc(self, *path: Any) -> Location:
+        """Best position for a path: the deepest prefix that has a mark."""
+        p = tuple(path)
+        while p:
+            if p in self.marks:
+                line, col = self.marks[p]
+                return Location(str(self.path), line, col)
+            p = p[:-1]
+        return Location(str(self.path), 1, 1)
+
+    def problem(self, rule: str, message: str, *path: Any, severity: Severity = Severity.ERROR) -> Problem:
+        return Problem(rule, message, self.loc(*path), severity, format_path(tuple(path)))
+
+
+_RULES = {
+    "extra_forbidden": "schema.unknown-key",
+    "missing": "schema.missing",
+    "literal_error": "schema.choice",
+    "amount.type": "amount.type",
+    "amount.negative": "amount.negative",
+    "amount.decimals": "amount.decimals",
+    "amount.too-large": "amount.too-large",
+    "code.format": "code.format",
+    "code.type": "code.format",
+}
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """Follow ``loc`` (aliases, indexes, dict keys) through the model's annotations."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            fld = next((f for n, f in current.model_fields.items() if (f.alias or n) == part), None)
+            if fld is None:
+                return None
+            current = fld.annotation
+            continue
+        origin = typing.get_origin(current)
+        args = typing.get_args(current)
+        if origin in (list, dict) and args:
+            current = args[-1]
+            continue
+        return None
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+            continue
+        if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            if models:
+                tp = models[0]
+                continue
+            if len(args) == 1:
+                tp = args[0]
+                continue
+        return tp
+
+
+def _aliases(model: type[BaseModel]) -> list[str]:
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _found(value: Any) -> str:
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return "是/否（布尔值）"
+    if isinstance(value, dict):
+        return "映射（键: 值）"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, Decimal):
+        return f"数字 {value}"
+    if isinstance(value, int):
+        return f"整数 {value}"
+    text = str(value)
+    return f"“{text[:40]}{'…' if len(text) > 40 else ''}”"
+
+
+def _expected(err: dict) -> str:
+    t = err["type"]
+    return {
+        "dict_type": "映射（键: 值）",
+        "model_type": "映射（键: 值）",
+        "model_attributes_type": "映射（键: 值）",
+        "list_type": "列表（每项以“- ”开头）",
+        "string_type": "文字",
+        "int_type": "整数",
+        "int_parsing": "整数",
+        "bool_type": "是/否（true/false）",
+        "bool_parsing": "是/否（true/false）",
+        "greater_than_equal": f"不小于 {err.get('ctx', {}).get('ge')} 的数",
+        "less_than_equal": f"不大于 {err.get('ctx', {}).get('le')} 的数",
+    }.get(t, "")
+
+
+def translate(err: dict, root: type[BaseModel]) -> tuple[str, str]:
+    """(rule id, Chinese message) for one pydantic error."""
+    t = err["type"]
+    loc = tuple(err["loc"])
+    rule = _RULES.get(t, "schema.type")
+    if t == "extra_forbidden":
+        key = str(loc[-1])
+        parent = _model_at(root, loc[:-1])
+        allowed = _aliases(parent) if parent else []
+        guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.3)
+        hint = f"；您是不是想写“{guess[0]}”？" if guess else ""
+        allowed_text = f"此处可用的键：{'、'.join(allowed)}" if allowed else ""
+        return rule, f"未知的键“{key}”{hint}（{allowed_text}）" if allowed_text else f"未知的键“{key}”{hint}"
+    if t == "missing":
+        return rule, f"缺少必填项“{loc[-1]}”"
+    if t == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        expected = expected.replace("'", "").replace(" or ", "、").replace(", ", "、")
+        return rule, f"应为以下之一：{expected}；实际是{_found(err.get('input'))}"
+    if t.startswith(("amount.", "code.", "text.", "count.", "glossary.")):
+        return rule, err["msg"]
+    if t == "union_tag_invalid" or t.endswith("_type") or t.endswith("_parsing") or t in ("greater_than_equal", "less_than_equal"):
+        exp = _expected(err)
+        if exp:
+            return rule, f"应为{exp}，实际是{_found(err.get('input'))}"
+    return rule, f"{err['msg']}（实际是{_found(err.get('input'))}）"
+
+
+def _map_dict_key_loc(loc: tuple) -> tuple:
+    # pydantic reports bad dict keys as (..., "key", "[key]"); the mark is at the key itself
+    if loc and isinstance(loc[-1], str) and loc[-1].endswith("[key]"):
+        return loc[:-1]
+    return loc
+
+
+def validate(data: Any, path: Path, marks: Marks) -> Loaded:
+    loaded = Loaded(path, None, marks, raw=data)
+    if data is None:
+        loaded.problems.append(Problem("schema.empty", "文件是空的：应包含部门预算数据（可用 disclose new 生成模板）", Location(str(path), 1, 1)))
+        return loaded
+    if not isinstance(data, dict):
+        loaded.problems.append(Problem("schema.type", f"文件顶层应为映射（键: 值），实际是{_found(data)}", Location(str(path), 1, 1)))
+        return loaded
+    unit = data.get("金额单位", "万元")
+    context: dict[str, Any] = {"unit": unit if unit in ("万元", "元") else "万元"}
+    try:
+        loaded.model = Department.model_validate(data, context=context)
+    except ValidationError as exc:
+        seen = set()
+        for err in exc.errors():
+            loc = _map_dict_key_loc(tuple(err["loc"]))
+            # unions report one error per branch; keep the first per location
+            branchless = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in ("str", "list[str]", "function-before[_text(), str]"))))
+            if branchless in seen:
+                continue
+            seen.add(branchless)
+            rule, message = translate(err, Department)
+            loaded.problems.append(loaded.problem(rule, message, *branchless))
+    diffs = context.get("rounding") or []
+    if loaded.model is not None and diffs:
+        total = sum(diffs, Decimal(0))
+        loaded.problems.append(loaded.problem(
+            "amount.yuan-rounding",
+            f"金额以元填写，已将 {len(diffs)} 个金额逐项四舍五入到万元；舍入差额合计 {total:.2f} 元",
+            "金额单位", severity=Severity.WARNING))
+    return loaded
+
+
+def load_department(path: str | Path) -> Loaded:
+    """Read, parse and validate one department file. Never raises for bad input."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Loaded(path, None, {}, [Problem("file.read", f"无法读取文件：{exc.strerror or exc}", Location(str(path)))])
+    data, marks, problems = load_yaml_bytes(raw, str(path))
+    if problems:
+        return Loaded(path, None, marks, problems, raw=data)
+    return validate(data, path, marks)
