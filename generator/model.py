@@ -317,7 +317,8 @@ class LastYear(Base):
 
 class Settings(Base):
     threshold: Amount = Field(Decimal(10), alias="原因阈值", description="增减幅度超过此百分比须说明原因，默认 10")
-    catalog_files: list[Text] = Field(default_factory=list, alias="科目补充文件", description="补充科目代码与名称的 YAML 文件（相对本文件）")
+    catalog_files: list[Text] = Field(default_factory=list, alias="科目补充文件", description="财政局或部门补充科目代码与名称的 YAML 文件（相对本文件）")
+    extra_codes: dict[Literal["支出功能分类", "部门预算支出经济分类"], dict[Code, Text]] = Field(default_factory=dict, alias="科目补充", description="目录中没有的科目代码 → 名称（会给出警告）")
 
 
 class Department(Base):

@@ -1,0 +1,40 @@
+"""The ``disclose`` command line: one click group, thin commands."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import __version__
+from .errors import UserError
+
+
+class Group(click.Group):
+    """Turns UserError into a Chinese message and an exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            click.echo(exc.report(), err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("已中断。", err=True)
+            sys.exit(130)
+
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+@click.group(cls=Group, context_settings=CONTEXT, help="部门预算公开生成器：一份 YAML，自动推导全部数字，生成 DOCX 与 PDF。")
+@click.version_option(__version__, "-V", "--version", message="disclose %(version)s")
+def main() -> None:
+    pass
+
+
+def _register() -> None:
+    from .commands import build, check, formats, new, schema  # noqa: F401
+
+
+_register()

@@ -1,0 +1,29 @@
+"""disclose schema: JSON Schema of the department YAML, for editor autocompletion."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..cli import main
+from ..model import Department
+
+
+def department_schema() -> dict:
+    schema = Department.model_json_schema(by_alias=True, mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "部门预算公开 YAML（disclose）"
+    return schema
+
+
+@main.command("schema", help="输出部门 YAML 的 JSON Schema（供编辑器自动补全与校验）。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="文件", help="写入文件（默认输出到屏幕）。")
+def schema_command(output: Path | None) -> None:
+    text = json.dumps(department_schema(), ensure_ascii=False, indent=2)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"已写入 {output}", err=True)
+    else:
+        click.echo(text)

@@ -1,0 +1,3 @@
+"""Derived figures: every total, rollup, share and change, from the leaf facts."""
+
+from .derive import Figures, Line, Node, derive  # noqa: F401

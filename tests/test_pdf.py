@@ -1,0 +1,174 @@
+"""The PDF renderer: fonts, escaping, landscape pages, repeated headers, 目录 page numbers, determinism.
+
+Two renders in total (module-scoped), of the sample document with a long table.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from generator import fonts
+from generator.document.model import Document, Paragraph
+from generator.errors import RenderError
+from generator.formats import Format
+
+from sample_document import sample_document
+
+FORMAT_DIR = Path(__file__).resolve().parent.parent / "templates" / "kezhou-2020"
+ROWS = 80
+
+pytestmark = [
+    pytest.mark.skipif(any(p.is_error for p in fonts.environment_problems()), reason="CJK fonts not installed"),
+    pytest.mark.skipif(not (shutil.which("pdftotext") and shutil.which("pdffonts")), reason="poppler-utils missing"),
+]
+
+
+def kezhou() -> Format:
+    # Built directly from the folder: these tests are about layout, not the manifest's contents.
+    return Format("kezhou-2020", FORMAT_DIR, "", {})
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    from generator.renderers.pdf import render_pdf
+
+    doc = sample_document(rows=ROWS)
+    data = render_pdf(doc, kezhou())
+    again = render_pdf(sample_document(rows=ROWS), kezhou())
+    path = tmp_path_factory.mktemp("pdf") / "sample.pdf"
+    path.write_bytes(data)
+    return SimpleNamespace(doc=doc, data=data, again=again, path=path)
+
+
+@pytest.fixture(scope="module")
+def pages(rendered) -> list[str]:
+    """pdftotext per page, whitespace removed (pdftotext's spacing between CJK glyphs varies)."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(rendered.path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return [re.sub(r"\s+", "", page) for page in text.split("\f")[:-1]]
+
+
+def squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def test_only_allow_listed_fonts_are_embedded(rendered):
+    out = subprocess.run(["pdffonts", str(rendered.path)], capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[2:]
+    names = [row.split()[0] for row in rows if row.strip()]
+    assert names, out
+    assert all(fonts.font_allowed(name) for name in names), out
+    assert all(" yes " in row for row in rows if row.strip()), out  # embedded
+
+
+def test_text_is_escaped_not_markup(pages):
+    text = "".join(pages)
+    assert squash("A & B <c>") in text
+    assert squash("{{ x }}") in text
+    assert squash("{% if %}") in text
+    assert squash("行政运行 & <测试> 第0行") in text
+    assert "&amp;" not in text and "&lt;" not in text
+
+
+def test_landscape_table_is_on_a_landscape_page(rendered, pages):
+    from pypdf import PdfReader
+
+    reader = PdfReader(rendered.path)
+    assert len(reader.pages) == len(pages)
+    for i, text in enumerate(pages):
+        box = reader.pages[i].mediabox
+        if "部门收入总体情况表" in text and "目录" not in text:
+            assert box.width > box.height  # 表一 (landscape=True)
+        if "政府性基金预算支出情况表" in text and "目录" not in text:
+            assert box.width < box.height  # 表二 stays portrait
+    assert reader.pages[0].mediabox.width < reader.pages[0].mediabox.height
+
+
+def test_header_row_repeats_on_continued_pages(pages):
+    table_pages = [i for i, t in enumerate(pages) if "第0行" in t or re.search(r"第\d+行", t)]
+    assert len(table_pages) >= 2, "the long table should span pages"
+    for i in table_pages:
+        assert "功能分类科目名称" in pages[i] and "一般公共预算拨款" in pages[i], f"page {i + 1} lacks the header"
+    # the 合计 row is the last row, once, on the last page of the table (tbody, not tfoot)
+    assert [i for i in table_pages if "合计" in pages[i]] == [table_pages[-1]]
+    assert f"第{ROWS - 1}行" in pages[table_pages[-1]]
+
+
+def test_footer_numbers_pages_after_the_cover(pages):
+    assert "第1页共" in pages[1]  # the 目录 is page 1
+    assert not re.search(r"第\d+页共", pages[0])  # the cover has no number
+    total = len(pages) - 1
+    for n, text in enumerate(pages[1:], start=1):
+        assert f"第{n}页共{total}页" in text
+
+
+def test_toc_entries_get_the_printed_page_numbers(rendered, pages):
+    entries = rendered.doc.toc().entries
+    assert all(e.page for e in entries), [(e.text, e.page) for e in entries]
+    toc_page = pages[1]
+    for entry in entries:
+        title = squash(entry.text.split("：")[-1])
+        found = next(i for i, t in enumerate(pages) if i > 1 and title in t)
+        assert f"第{entry.page}页共" in pages[found], (entry.text, entry.page, found)
+        assert re.search(re.escape(squash(entry.text)) + r"\.+" + str(entry.page), toc_page), entry.text
+
+
+def test_same_document_gives_identical_bytes(rendered):
+    assert rendered.data == rendered.again
+    assert b"/CreationDate" not in rendered.data and b"/ModDate" not in rendered.data
+
+
+def test_pdf_metadata(rendered):
+    from pypdf import PdfReader
+
+    reader = PdfReader(rendered.path)
+    meta = reader.metadata
+    assert meta.title == "测试局2020年部门预算公开"
+    assert meta.author == "测试局"
+    assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
+
+
+# --- no render needed -------------------------------------------------------------
+
+def test_font_allow_list_names():
+    assert fonts.font_allowed("ABCDEF+Noto-Serif-CJK-SC-Bold")
+    assert fonts.font_allowed("Noto Sans CJK SC")
+    assert fonts.font_allowed("SimSun") and fonts.font_allowed("宋体") and fonts.font_allowed("FangSong_GB2312")
+    assert not fonts.font_allowed("DejaVu Sans")
+    assert not fonts.font_allowed("ABCDEF+DejaVuSerif-Bold")
+    assert not fonts.font_allowed("Noto Sans CJK JP")
+
+
+def test_a_fallback_font_is_a_render_error():
+    from generator.renderers.pdf import _check_fonts
+
+    fake = SimpleNamespace(fonts={"a": SimpleNamespace(family="Noto Serif CJK SC"),
+                                  "b": SimpleNamespace(family="DejaVu Sans")})
+    doc = Document(title="t", department="d", year=2020, format_name="kezhou-2020")
+    with pytest.raises(RenderError, match="DejaVu Sans"):
+        _check_fonts(fake, doc, kezhou())
+
+
+def test_missing_glyphs():
+    assert fonts.missing_glyphs("克州机要保密局 2020年 1,234.56 万元（）“”、。\n\t") == set()
+    assert fonts.missing_glyphs("收入😀增长") == {"😀"}
+    assert "ⱥ" in fonts.missing_glyphs("ⱥ")  # DejaVu has it, the CJK fonts do not
+
+
+def test_a_character_no_font_has_stops_the_render():
+    from generator.renderers.pdf import render_pdf
+
+    doc = sample_document(rows=1)
+    doc.blocks.append(Paragraph("预算增长😀"))
+    with pytest.raises(RenderError, match="U\\+1F600"):
+        render_pdf(doc, kezhou())
+
+
+def test_check_environment_reports_nothing_here():
+    assert not [m for m in fonts.check_environment() if m.startswith("错误")]
