@@ -172,3 +172,16 @@ def test_a_character_no_font_has_stops_the_render():
 
 def test_check_environment_reports_nothing_here():
     assert not [m for m in fonts.check_environment() if m.startswith("错误")]
+
+
+def test_missing_fonts_and_harfbuzz_subset_are_reported(monkeypatch):
+    from generator.errors import EnvironmentProblem
+
+    monkeypatch.setattr(fonts, "font_installed", lambda family: False)
+    monkeypatch.setattr(fonts, "harfbuzz_subset_available", lambda: False)
+    monkeypatch.setattr(fonts, "_fonts_ok", False)
+    messages = fonts.check_environment()
+    assert any(m.startswith("错误") and "fonts-noto-cjk" in m for m in messages)
+    assert any(m.startswith("警告") and "libharfbuzz-subset0" in m and "15–20 秒" in m for m in messages)
+    with pytest.raises(EnvironmentProblem, match="fonts-noto-cjk"):
+        fonts.require_fonts()

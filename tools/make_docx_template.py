@@ -175,62 +175,71 @@ def para_style(style_id: str, name: str, p: str, r: str, based_on: str | None = 
 
 
 def build_styles(v: dict, text_width: int) -> list[str]:
-    bf, tf, lat = v["body_font"], v["table_font"], v["latin"]
+    bf, tf = v["body_font"], v["table_font"]
     bs, line = v["body_size"], v["body_line"]
     two_chars = int(bs * 20 * 2)  # twips of two body characters
     dots = f'<w:tab w:val="right" w:leader="dot" w:pos="{text_width}"/>'
+    toc_line = v["toc_size"] * 2
+    toc_two = int(v["toc_size"] * 40)
     styles = [
         para_style("Normal", "Normal", ppr(line=line, jc="both"), rpr(v, bf, bs), based_on=None, default=True),
         para_style("BodyText", "Body Text", ppr(line=line, jc="both", first_chars=200, first_twips=two_chars),
                    rpr(v, bf, bs), next_id="BodyText"),
         para_style("ListParagraph", "List Paragraph", ppr(line=line, jc="both", first_chars=200, first_twips=two_chars),
                    rpr(v, bf, bs), next_id="ListParagraph", ui=34),
-        para_style("Note", "Note", ppr(line=v["note_size"] * 1.6, jc="both", first_chars=200,
+        para_style("Note", "Note", ppr(line=v["note_size"] * 1.65, jc="both", first_chars=200,
                                         first_twips=int(v["note_size"] * 40)),
                    rpr(v, bf, v["note_size"]), next_id="Note"),
-        para_style("Signature", "Signature", ppr(line=line, jc="right", right=two_chars * 2),
+        para_style("Signature", "Signature", ppr(line=line, jc="right", right=two_chars),
                    rpr(v, bf, bs), next_id="Signature", ui=99),
     ]
     for level in (1, 2, 3):
         font, size = v["heading_fonts"][level - 1], v["heading_sizes"][level - 1]
         center = v["heading_center"][level - 1]
+        indent = {} if (center or level == 1) else {"first_chars": 200, "first_twips": int(size * 40)}
         if level == 1:
-            p = ppr(keep_next=True, before=12, after=18, line=size * 1.6, jc="center" if center else "left", outline=0)
+            p = ppr(keep_next=True, before=6, after=17, line=size * 1.5, jc="center" if center else "left", outline=0)
         else:
-            p = ppr(keep_next=True, line=line, jc="center" if center else "left", outline=level - 1,
-                    first_chars=0 if center else 200, first_twips=0 if center else two_chars)
-        styles.append(para_style(f"Heading{level}", f"heading {level}", p, rpr(v, font, size),
-                                 next_id="BodyText", ui=9))
+            p = ppr(keep_next=True, before=8 if level == 2 else 0, after=3 if level == 2 else 0,
+                    line=max(line, size * 1.5), jc="center" if center else "left", outline=level - 1, **indent)
+        styles.append(para_style(f"Heading{level}", f"heading {level}", p,
+                                 rpr(v, font, size, bold=v["heading_bold"][level - 1]), next_id="BodyText", ui=9))
     styles += [
-        para_style("Title", "Title", ppr(before=150, after=24, line=v["title_size"] * 1.5, jc="center"),
+        para_style("Title", "Title", ppr(before=0, after=0, line=v["title_size"] * 1.5, jc="center"),
                    rpr(v, v["title_font"], v["title_size"]), next_id="Subtitle", ui=10),
-        para_style("Subtitle", "Subtitle", ppr(before=12, after=12, line=v["subtitle_size"] * 1.5, jc="center"),
+        para_style("Subtitle", "Subtitle", ppr(before=0, after=0, line=v["subtitle_size"] * 1.5, jc="center"),
                    rpr(v, v["title_font"], v["subtitle_size"]), next_id="CoverText", ui=11),
-        para_style("CoverText", "Cover Text", ppr(before=0, after=0, line=v["cover_size"] * 2, jc="center"),
+        para_style("CoverText", "Cover Text", ppr(before=0, after=0, line=v["cover_size"] * 1.8, jc="center"),
                    rpr(v, bf, v["cover_size"]), next_id="CoverText"),
-        para_style("TOCHeading", "TOC Heading", ppr(before=0, after=24, line=v["toc_title_size"] * 1.6, jc="center"),
+        para_style("TOCHeading", "TOC Heading", ppr(before=11, after=23, line=v["toc_title_size"] * 1.5, jc="center"),
                    rpr(v, v["heading_fonts"][0], v["toc_title_size"]), next_id="TOC1", ui=39),
-        para_style("TOC1", "toc 1", ppr(tabs=dots, line=line), rpr(v, v["heading_fonts"][1], v["toc_size"]),
+        para_style("TOC1", "toc 1", ppr(tabs=dots, line=toc_line), rpr(v, v["heading_fonts"][1], v["toc_size"]),
                    next_id="TOC1", ui=39, qformat=False),
-        para_style("TOC2", "toc 2", ppr(tabs=dots, line=line, left=two_chars), rpr(v, bf, v["toc_size"]),
+        para_style("TOC2", "toc 2", ppr(tabs=dots, line=toc_line, left=toc_two), rpr(v, bf, v["toc_size"]),
                    next_id="TOC2", ui=39, qformat=False),
-        para_style("TOC3", "toc 3", ppr(tabs=dots, line=line, left=two_chars * 2), rpr(v, bf, v["toc_size"]),
+        para_style("TOC3", "toc 3", ppr(tabs=dots, line=toc_line, left=toc_two * 2), rpr(v, bf, v["toc_size"]),
                    next_id="TOC3", ui=39, qformat=False),
+        para_style("TableNumber", "Table Number",
+                   ppr(keep_next=True, page_break=v["table_new_page"], before=0, after=3, jc="left"),
+                   rpr(v, v["table_number_font"], v["table_number_size"]), next_id="TableTitle"),
         para_style("TableTitle", "Table Title",
-                   ppr(keep_next=True, page_break=v["table_title_new_page"], before=0, after=6,
-                       line=v["table_title_size"] * 1.5, jc="center"),
-                   rpr(v, v["table_title_font"], v["table_title_size"]), next_id="TableCaption"),
-        para_style("TableCaption", "Table Caption", ppr(keep_next=True, after=3, jc="left"),
+                   ppr(keep_next=True, page_break=v["table_new_page"], before=3, after=8,
+                       line=v["table_title_size"] * 1.4, jc="center"),
+                   rpr(v, v["table_title_font"], v["table_title_size"], bold=v["table_title_bold"]),
+                   next_id="TableCaption"),
+        para_style("TableCaption", "Table Caption", ppr(keep_next=True, after=4, jc="left"),
                    rpr(v, tf, v["table_size"]), next_id="TableCaption"),
         para_style("TableHeader", "Table Header", ppr(jc="center", widow=False),
-                   rpr(v, tf, v["table_size"]), next_id="TableHeader"),
+                   rpr(v, v["table_header_font"], v["table_size"]), next_id="TableHeader"),
         para_style("TableText", "Table Text", ppr(jc="left", widow=False),
                    rpr(v, tf, v["table_size"]), next_id="TableText"),
         para_style("TableHeaderSmall", "Table Header Small", ppr(jc="center", widow=False),
-                   rpr(v, tf, v["table_small_size"]), based_on="TableHeader", next_id="TableHeaderSmall"),
+                   rpr(v, v["table_header_font"], v["table_small_size"]), based_on="TableHeader",
+                   next_id="TableHeaderSmall"),
         para_style("TableTextSmall", "Table Text Small", ppr(jc="left", widow=False),
                    rpr(v, tf, v["table_small_size"]), based_on="TableText", next_id="TableTextSmall"),
-        para_style("TableNote", "Table Note", ppr(before=3, after=0, jc="left"),
+        para_style("TableNote", "Table Note", ppr(before=6, after=0, jc="both", first_chars=200,
+                                                   first_twips=int(v["table_size"] * 40)),
                    rpr(v, tf, v["table_size"]), next_id="TableNote"),
         para_style("Header", "header", ppr(jc="center"), rpr(v, v["footer_font"], v["footer_size"]), ui=99,
                    qformat=False),
@@ -245,14 +254,15 @@ def build_styles(v: dict, text_width: int) -> list[str]:
         f'<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>',
         f'<w:style {W} w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/>'
         f'<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/></w:style>',
+        # the data tables: single-line borders, small cell padding, cells centred vertically
         f'<w:style {W} w:type="table" w:styleId="DisclosureTable"><w:name w:val="Disclosure Table"/>'
         f'<w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>'
         f'{ppr(jc="left", widow=False)}{rpr(v, tf, v["table_size"])}'
         f'<w:tblPr><w:jc w:val="center"/><w:tblBorders>'
-        + "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        + "".join(f'<w:{side} w:val="single" w:sz="6" w:space="0" w:color="000000"/>'
                   for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-        + '</w:tblBorders><w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="57" w:type="dxa"/>'
-        '<w:bottom w:w="28" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr>'
+        + '</w:tblBorders><w:tblCellMar><w:top w:w="40" w:type="dxa"/><w:left w:w="68" w:type="dxa"/>'
+        '<w:bottom w:w="40" w:type="dxa"/><w:right w:w="68" w:type="dxa"/></w:tblCellMar></w:tblPr>'
         '<w:trPr><w:cantSplit/></w:trPr><w:tcPr><w:vAlign w:val="center"/></w:tcPr></w:style>',
     ]
     return styles
@@ -279,19 +289,59 @@ def build_styles_part(document, v: dict, text_width: int) -> None:
 # Document body
 # ---------------------------------------------------------------------------
 
+def _field(instr: str, shown: str = "1") -> str:
+    return ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> {instr} </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+            + (f'<w:r><w:t>{shown}</w:t></w:r>' if shown else "")
+            + '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+
+
 def field_runs(parts) -> str:
-    """Footer runs: plain strings, and PAGE/NUMPAGES as complex fields."""
+    """Footer runs: plain strings, PAGE/NUMPAGES as complex fields.
+
+    TOTAL is the page count without the cover, as the PDF prints it:
+    ``{ = { NUMPAGES } - {{ cover_pages }} }`` — a formula around NUMPAGES, the
+    number of cover pages filled in by docxtpl (0 without a cover).  Word and WPS
+    evaluate it; LibreOffice ignores the formula and shows NUMPAGES itself.
+    """
     out = []
     for part in parts:
-        if part in ("PAGE", "NUMPAGES", "SECTIONPAGES"):
+        if part in ("PAGE", "NUMPAGES"):
+            out.append(_field(part))
+        elif part == "TOTAL":
             out.append('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-                       f'<w:r><w:instrText xml:space="preserve"> {part} </w:instrText></w:r>'
+                       '<w:r><w:instrText xml:space="preserve"> = </w:instrText></w:r>'
+                       + _field("NUMPAGES", "")
+                       + '<w:r><w:instrText xml:space="preserve"> - {{ cover_pages }} </w:instrText></w:r>'
                        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-                       '<w:r><w:t>1</w:t></w:r>'
                        '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
         else:
             out.append(f'<w:r><w:t xml:space="preserve">{part}</w:t></w:r>')
     return "".join(out)
+
+
+CUSTOM_PROPS_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CUSTOM_PROPS_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+
+
+def add_custom_properties(document, props: dict[str, str]) -> None:
+    """docProps/custom.xml (Word: 文件 → 信息 → 属性 → 高级属性 → 自定义)."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from xml.sax.saxutils import escape, quoteattr
+
+    items = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{i}" name={quoteattr(name)}>'
+        f'<vt:lpwstr>{escape(value)}</vt:lpwstr></property>'
+        for i, (name, value) in enumerate(props.items(), start=2))
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+           'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+           f'{items}</Properties>')
+    package = document.part.package
+    part = Part(PackURI("/docProps/custom.xml"), CUSTOM_PROPS_CT, xml.encode("utf-8"), package)
+    package.relate_to(part, CUSTOM_PROPS_RT)
 
 
 def build_document(v: dict) -> Document:
@@ -315,15 +365,16 @@ def build_document(v: dict) -> Document:
         return document.add_paragraph(text, style=style)
 
     para("{%p if cover %}", "Normal")
-    para("{{ cover.title }}", "Title")
+    para("{{ cover.title }}", "Title").paragraph_format.space_before = Mm(62)
     para("{{ cover.subtitle }}", "Subtitle")
-    org = para("{{ cover.org }}", "Cover Text")
-    org.paragraph_format.space_before = Mm(95)
+    para("{{ cover.org }}", "Cover Text").paragraph_format.space_before = Mm(95)
     date = para("{{ cover.date }}", "Cover Text")
-    # the cover is its own section (ends with the date paragraph) and has no footer
+    # The cover is its own section (ending with the date paragraph): no footer, and
+    # numbered 0 so the page after it (the 目录) is 第 1 页, as in the PDF.
     cover_sectPr = copy.deepcopy(body.find(qn("w:sectPr")))
     for ref in cover_sectPr.findall(qn("w:footerReference")) + cover_sectPr.findall(qn("w:headerReference")):
         cover_sectPr.remove(ref)
+    cover_sectPr.find(qn("w:pgMar")).addnext(parse_xml(f'<w:pgNumType {W} w:start="0"/>'))
     date._p.get_or_add_pPr()._insert_sectPr(cover_sectPr)
     para("{%p endif %}", "Normal")
     para("{{p body }}", "Normal")
@@ -356,8 +407,16 @@ def build_document(v: dict) -> Document:
             if any(rel.reltype.endswith(d) for d in drop):
                 rels.pop(rid)
     add_fonts(document)
+    lm = v["landscape_margins"]
+    add_custom_properties(document, {
+        # read by generator/renderers/docx.py for the landscape sections of wide tables
+        "LandscapeMarginsMM": " ".join(f"{k}={lm[k]}" for k in ("top", "right", "bottom", "left", "header", "footer")),
+    })
 
     settings = document.settings.element
+    preview = settings.find(qn("w:savePreviewPicture"))
+    if preview is not None:
+        settings.remove(preview)
     lang = settings.find(qn("w:themeFontLang"))
     if lang is not None:
         lang.set(qn("w:eastAsia"), "zh-CN")
