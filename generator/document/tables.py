@@ -239,7 +239,7 @@ def fiscal_summary(fig: Figures, spec: TableSpec, fmt: Format) -> Table:
                    T("支  出  总  计", bold=True, align="center"),
                    A(total(n.get("total") for n in spent), True, False),
                    A(total(n.get(GPB[0]) for n in spent), True), A(total(n.get(GF[0]) for n in spent), True)])
-    t.widths = [26, 11, 30, 11, 11, 11]
+    t.widths = [22, 10, 36, 10, 11, 11]
     return finish(t, spec, fmt, fiscal_in == ZERO)
 
 

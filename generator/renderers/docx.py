@@ -1,0 +1,659 @@
+"""DOCX: the document model laid out in the format's Word template (docxtpl).
+
+The format folder's ``template.docx`` (made by ``tools/make_docx_template.py``,
+restylable in Word) supplies the styles, page setup, footer and cover; its
+``{{p body }}`` paragraph is replaced by the body built here with python-docx
+and lxml.  Like the HTML/PDF renderer this only lays the model out: every
+string printed is already final text in the model.
+
+- Headings, paragraphs, the 目录 and tables use the template's styles by name
+  (``heading 1``-``3``, ``Body Text``, ``toc 1``-``3``, ``Table Title``, ``Table Text``,
+  …); the only direct formatting is what the model says per item (alignment,
+  bold, indent level, column widths).
+- The 目录 is not a Word TOC field: it prints the entries with the page numbers
+  the PDF renderer put in ``TocEntry.page`` (blank when ``None``), so the DOCX
+  text equals the PDF text; entries link to bookmarks on their targets.
+- Tables: header rows repeat on every page (``w:tblHeader``), no row splits
+  across pages (``w:cantSplit``), colspan → ``w:gridSpan``, rowspan → ``w:vMerge``,
+  relative widths → absolute widths filling the text width.  A table with
+  ``landscape=True`` gets a landscape section (margins from the template's
+  custom property ``LandscapeMarginsMM``), with the template's footer.
+- Escaping: text goes into the XML through lxml (``& < >`` escaped).  The body
+  is handed to docxtpl as a pre-rendered value, so its Jinja pass never parses
+  it (``{{ x }}`` and ``{% if %}`` stay literal); docxtpl's one post-render
+  substitution (``{_{`` → ``{{`` …) is defeated by writing ``_`` next to a brace
+  as a character reference.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import threading
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from docx.document import Document as _DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, Twips
+from lxml import etree
+from markupsafe import Markup, escape
+
+from ..document.model import Cell, Document, Heading, PageBreak, Paragraph, Table, TitlePage, Toc
+from ..errors import Location, Problem, RenderError, TemplateError
+from ..formats import Format
+from . import register
+
+# --------------------------------------------------------------------------
+# Text
+# --------------------------------------------------------------------------
+
+# Characters XML 1.0 cannot hold (docxtpl would also turn \a and \f into paragraph/page breaks).
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _clean(text: object) -> str:
+    s = "" if text is None else str(text)
+    return _INVALID_XML.sub("", s.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _guard_braces(xml: str) -> str:
+    """Stop docxtpl's post-render ``{_{``→``{{``, ``}_}``, ``{_%``, ``%_}`` rewrite touching our text."""
+    return xml.replace("{_", "{&#95;").replace("_}", "&#95;}").replace("%_", "%&#95;").replace("_%", "&#95;%")
+
+
+def _markup(text: object) -> Markup:
+    """A context value for the template's own tags (cover, doc.title): escaped once, guarded."""
+    return Markup(_guard_braces(str(escape(_clean(text)))))
+
+
+class _View:
+    """Attribute bag for the Jinja context (strings pre-escaped)."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+    def __bool__(self) -> bool:
+        return True
+
+
+# --------------------------------------------------------------------------
+# Template cache and geometry
+# --------------------------------------------------------------------------
+
+_CACHE: dict[tuple[str, int, int], bytes] = {}
+_LOCK = threading.Lock()
+
+
+def _template_bytes(path: Path) -> bytes:
+    path = Path(path)
+    try:
+        st = path.stat()
+    except OSError:
+        raise TemplateError(problems=[Problem("format.docx-template", f"找不到 Word 模板：{path}", Location(str(path)))])
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    data = _CACHE.get(key)
+    if data is None:
+        data = path.read_bytes()
+        with _LOCK:
+            _CACHE.clear()  # one template per format is enough; keep memory flat
+            _CACHE[key] = data
+    return data
+
+
+def _template_problem(path: Path, message: str) -> TemplateError:
+    return TemplateError(problems=[Problem("format.docx-template", message, Location(str(path)))])
+
+
+@dataclass(frozen=True)
+class _Page:
+    width: int  # twips
+    height: int
+    top: int
+    right: int
+    bottom: int
+    left: int
+    header: int
+    footer: int
+    gutter: int = 0
+
+    @property
+    def text_width(self) -> int:
+        return self.width - self.left - self.right - self.gutter
+
+
+def _page_of(sectPr) -> _Page:
+    sz, mar = sectPr.find(qn("w:pgSz")), sectPr.find(qn("w:pgMar"))
+
+    def get(el, name, default):
+        v = None if el is None else el.get(qn(f"w:{name}"))
+        return int(float(v)) if v not in (None, "") else default
+
+    return _Page(get(sz, "w", 11906), get(sz, "h", 16838), get(mar, "top", 1440), get(mar, "right", 1440),
+                 get(mar, "bottom", 1440), get(mar, "left", 1440), get(mar, "header", 720),
+                 get(mar, "footer", 720), get(mar, "gutter", 0))
+
+
+def _custom_property(tpl_docx, name: str) -> str | None:
+    for rel in tpl_docx.part.package.rels.values():
+        if rel.reltype.endswith("/custom-properties") and not rel.is_external:
+            root = etree.fromstring(rel.target_part.blob)
+            for prop in root:
+                if prop.get("name") == name and len(prop):
+                    return prop[0].text
+    return None
+
+
+def _landscape_page(portrait: _Page, spec: str | None) -> _Page:
+    """A4 turned: margins from ``LandscapeMarginsMM`` ("top=20 right=20 …"), else the portrait ones rotated."""
+    width, height = max(portrait.width, portrait.height), min(portrait.width, portrait.height)
+    mm = {}
+    for key, value in re.findall(r"(top|right|bottom|left|header|footer)\s*=\s*([0-9.]+)", spec or ""):
+        mm[key] = int(round(Mm(float(value)).twips))
+    return _Page(width, height,
+                 mm.get("top", portrait.left), mm.get("right", portrait.top),
+                 mm.get("bottom", portrait.right), mm.get("left", portrait.bottom),
+                 mm.get("header", portrait.header), mm.get("footer", portrait.footer))
+
+
+def _apply_page(sectPr, page: _Page, landscape: bool) -> None:
+    sz, mar = sectPr.find(qn("w:pgSz")), sectPr.find(qn("w:pgMar"))
+    sz.set(qn("w:w"), str(page.width))
+    sz.set(qn("w:h"), str(page.height))
+    if landscape:
+        sz.set(qn("w:orient"), "landscape")
+    elif sz.get(qn("w:orient")) is not None:
+        del sz.attrib[qn("w:orient")]
+    for name in ("top", "right", "bottom", "left", "header", "footer", "gutter"):
+        mar.set(qn(f"w:{name}"), str(getattr(page, name)))
+
+
+# --------------------------------------------------------------------------
+# XML helpers
+# --------------------------------------------------------------------------
+
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _sub(parent, tag: str, **attrs):
+    el = etree.SubElement(parent, W_NS + tag)
+    for k, v in attrs.items():
+        el.set(W_NS + k, str(v))
+    return el
+
+
+def _add_text(r, text: str) -> None:
+    """Text into a run: lines → w:br, tabs → w:tab."""
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            _sub(r, "br")
+        for j, chunk in enumerate(line.split("\t")):
+            if j:
+                _sub(r, "tab")
+            if chunk:
+                t = _sub(r, "t")
+                t.text = chunk
+                if chunk[0].isspace() or chunk[-1].isspace():
+                    t.set(_XML_SPACE, "preserve")
+
+
+_ALIGN = {"left": "left", "center": "center", "right": "right"}
+_PARA_ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
+
+# Style names the renderer uses (Word's built-in names where one exists).
+STYLES = {
+    "normal": "Normal", "body": "Body Text", "list": "List Paragraph", "note": "Note", "signature": "Signature",
+    "h1": "heading 1", "h2": "heading 2", "h3": "heading 3",
+    "toc_title": "TOC Heading", "toc1": "toc 1", "toc2": "toc 2", "toc3": "toc 3",
+    "table_number": "Table Number", "table_title": "Table Title", "table_caption": "Table Caption",
+    "table_header": "Table Header", "table_text": "Table Text",
+    "table_header_small": "Table Header Small", "table_text_small": "Table Text Small",
+    "table_note": "Table Note", "table": "Disclosure Table",
+}
+_FALLBACK = {"table_header_small": "table_header", "table_text_small": "table_text", "table_number": "table_caption",
+             "list": "body", "note": "body", "toc3": "toc2"}
+
+
+# --------------------------------------------------------------------------
+# Body builder
+# --------------------------------------------------------------------------
+
+class _BodyBuilder:
+    """Builds the body XML in a python-docx document that shares the template's part (styles)."""
+
+    def __init__(self, tpl_docx, template_path: Path, doc: Document):
+        self.tpl_docx = tpl_docx
+        body = tpl_docx.element.body
+        final = body.find(qn("w:sectPr"))
+        if final is None:
+            raise _template_problem(template_path, "Word 模板没有页面设置（w:sectPr）")
+        self.final_sectPr = final
+        self.portrait = _page_of(final)
+        self.landscape = _landscape_page(self.portrait, _custom_property(tpl_docx, "LandscapeMarginsMM"))
+        # What ``tpl.new_subdoc()`` makes for an empty subdocument, without docxcompose:
+        # a python-docx document of its own whose part (styles) is the template's.
+        element = parse_xml(f"<w:document {nsdecls('w', 'r')}><w:body/></w:document>")
+        self.sub = _DocxDocument(element, tpl_docx.part)
+        self.body = element.body
+        self.styles = self._resolve_styles(template_path)
+        self.em = {key: self._font_twips(key) for key in ("table_text", "table_text_small")}
+        self.bookmarks: dict[str, str] = {}
+        for b in doc.blocks:
+            anchor = getattr(b, "anchor", "")
+            if anchor and isinstance(b, (Heading, Table)) and anchor not in self.bookmarks:
+                self.bookmarks[anchor] = self._bookmark_name(anchor, len(self.bookmarks))
+        self.placed: set[str] = set()
+        self.bookmark_id = 0
+        # section state
+        self.in_landscape = False
+        self.section_has_content = False
+        self.pending_break = False
+        self.prev: object = None
+
+    # -- styles ------------------------------------------------------------
+
+    def _resolve_styles(self, path: Path) -> dict[str, object]:
+        by_name = {s.name.lower(): s for s in self.tpl_docx.styles if s.name}
+        found, missing = {}, []
+        for key, name in STYLES.items():
+            style = by_name.get(name.lower())
+            if style is None and key in _FALLBACK:
+                continue
+            if style is None:
+                missing.append(name)
+            found[key] = style
+        for key, other in _FALLBACK.items():
+            if key not in found:
+                found[key] = found.get(other)
+        if missing:
+            raise _template_problem(path, "Word 模板缺少样式：" + "、".join(missing)
+                                    + "（用 tools/make_docx_template.py 重新生成模板，或在 Word 中补上）")
+        return found
+
+    def _font_twips(self, key: str) -> int:
+        style = self.styles.get(key)
+        while style is not None:
+            if style.font.size is not None:
+                return int(style.font.size.twips)
+            style = style.base_style
+        return 210
+
+    @staticmethod
+    def _bookmark_name(anchor: str, index: int) -> str:
+        name = re.sub(r"[^A-Za-z0-9_]", "_", anchor)
+        if not name or not name[0].isalpha():
+            name = f"a{index}_{name}"
+        return name[:40]
+
+    def _bookmark(self, p_el, anchor: str) -> None:
+        name = self.bookmarks.get(anchor)
+        if not name or anchor in self.placed:
+            return
+        self.placed.add(anchor)
+        self.bookmark_id += 1
+        start = etree.Element(W_NS + "bookmarkStart")
+        start.set(W_NS + "id", str(self.bookmark_id))
+        start.set(W_NS + "name", name)
+        ppr = p_el.find(qn("w:pPr"))
+        if ppr is not None:
+            ppr.addnext(start)
+        else:
+            p_el.insert(0, start)
+        _sub(p_el, "bookmarkEnd", id=self.bookmark_id)
+
+    # -- paragraphs ------------------------------------------------------------
+
+    def _paragraph(self, text: str, style_key: str, *, bold: bool = False, align: str | None = None,
+                   page_break: bool | None = None):
+        """A paragraph via python-docx; ``page_break`` None = the style decides."""
+        p = self.sub.add_paragraph(style=self.styles[style_key])
+        text = _clean(text)
+        if text:
+            run = p.add_run(text)
+            if bold:
+                run.bold = True
+        if align in _PARA_ALIGN:
+            p.paragraph_format.alignment = _PARA_ALIGN[align]
+        self._break_rule(p, page_break)
+        self.section_has_content = True
+        return p
+
+    def _break_rule(self, p, page_break: bool | None) -> None:
+        """Page break before ``p``: pending ones apply, but never at the top of a new section
+        (its break already starts a page; a 段前分页 there would add an empty one)."""
+        if not self.section_has_content:
+            style_breaks = p.style is not None and p.style.paragraph_format.page_break_before
+            page_break = False if style_breaks or page_break else None
+        elif self.pending_break:
+            page_break = True
+        self.pending_break = False
+        if page_break is not None:
+            p.paragraph_format.page_break_before = page_break
+
+    def _no_first_indent(self, p) -> None:
+        ind = p._p.get_or_add_pPr().get_or_add_ind()
+        ind.set(qn("w:firstLine"), "0")
+        ind.set(qn("w:firstLineChars"), "0")
+
+    # -- sections ------------------------------------------------------------
+
+    def _section_break(self, landscape: bool) -> None:
+        """End the current section here (its properties: ``landscape`` or the template's portrait)."""
+        sectPr = copy.deepcopy(self.final_sectPr)
+        for el in sectPr.findall(qn("w:pgNumType")) + sectPr.findall(qn("w:titlePg")):
+            sectPr.remove(el)
+        _apply_page(sectPr, self.landscape if landscape else self.portrait, landscape)
+        last = self.body[-1] if len(self.body) else None
+        if last is None or last.tag != qn("w:p") or last.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None:
+            # an empty 1pt paragraph carries the section break (no blank page after a full table)
+            last = parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" '
+                             f'w:lineRule="exact"/><w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>')
+            self.body.append(last)
+        last.get_or_add_pPr()._insert_sectPr(sectPr)
+        self.section_has_content = False
+        self.pending_break = False
+
+    def _enter(self, landscape: bool) -> None:
+        if landscape == self.in_landscape:
+            return
+        if self.section_has_content:
+            self._section_break(self.in_landscape)
+        self.in_landscape = landscape
+
+    # -- blocks ------------------------------------------------------------
+
+    def add(self, block) -> None:
+        self._enter(isinstance(block, Table) and block.landscape)
+        if isinstance(block, Heading):
+            self.heading(block)
+        elif isinstance(block, Paragraph):
+            self.paragraph(block)
+        elif isinstance(block, Table):
+            self.table(block)
+        elif isinstance(block, Toc):
+            self.toc(block)
+        elif isinstance(block, PageBreak):
+            self.pending_break = self.section_has_content
+        elif isinstance(block, TitlePage):  # a second title page: print it as centred lines
+            for text, key in ((block.title, "h1"), (block.subtitle, "h2"), (block.org, "normal"), (block.date, "normal")):
+                if text:
+                    self._paragraph(text, key, align="center")
+        self.prev = block
+
+    def heading(self, h: Heading) -> None:
+        key = f"h{min(max(h.level, 1), 3)}"
+        p = self._paragraph(h.text, key, align=h.align, page_break=True if h.page_break_before else None)
+        if h.align in ("center", "right"):
+            self._no_first_indent(p)
+        if h.anchor:
+            self._bookmark(p._p, h.anchor)
+
+    def paragraph(self, para: Paragraph) -> None:
+        key = {"body": "body", "plain": "normal", "center": "normal", "right": "normal", "note": "note",
+               "signature": "signature", "list": "list"}.get(para.style, "body")
+        align = para.style if para.style in ("center", "right") else None
+        p = self._paragraph(para.text, key, bold=para.bold, align=align)
+        if para.style == "signature" and isinstance(self.prev, Paragraph) and self.prev.style == "body":
+            p.paragraph_format.space_before = Mm(12)
+
+    def toc(self, toc: Toc) -> None:
+        self._paragraph(toc.title, "toc_title")
+        for entry in toc.entries:
+            p = self._paragraph("", f"toc{min(max(entry.level, 1), 3)}")
+            name = self.bookmarks.get(entry.anchor)
+            container = p._p
+            if name:
+                container = _sub(p._p, "hyperlink", anchor=name, history=1)
+            r = _sub(container, "r")
+            _add_text(r, _clean(entry.text))
+            _sub(_sub(container, "r"), "tab")
+            r = _sub(container, "r")
+            _add_text(r, "" if entry.page is None else str(entry.page))
+        self.pending_break = True  # the 目录 has its page(s) to itself
+
+    # -- tables ------------------------------------------------------------
+
+    def table(self, t: Table) -> None:
+        page = self.landscape if t.landscape else self.portrait
+        width = page.text_width
+        first = True
+
+        def block_paragraph(text, key, **kw):
+            nonlocal first
+            p = self._paragraph(text, key, page_break=None if first else False, **kw)
+            if first:
+                self._bookmark(p._p, t.anchor)
+            first = False
+            return p
+
+        if t.number:
+            block_paragraph(t.number, "table_number")
+        block_paragraph(t.title, "table_title")
+        for line in t.caption_lines:
+            block_paragraph(line, "table_caption", align="center")
+        if t.caption_left or t.caption_right:
+            p = block_paragraph(f"{_clean(t.caption_left)}\t{_clean(t.caption_right)}", "table_caption")
+            p.paragraph_format.tab_stops.add_tab_stop(Twips(width), WD_TAB_ALIGNMENT.RIGHT)
+        tbl = self._table_xml(t, width)
+        if tbl is not None:
+            self.body.append(tbl)
+            self.section_has_content = True
+        for note in t.notes:
+            block_paragraph(note, "table_note")
+
+    def _table_xml(self, t: Table, width: int):
+        rows = [*t.header, *t.body]
+        if not rows:
+            return None
+        placed = _place(rows)
+        ncols = max([t.ncols] + [sum(span for _, span, _, _ in r) for r in placed])
+        if ncols == 0:
+            return None
+        widths = _absolute_widths(t.widths, ncols, width)
+        small = t.font_size == "small"
+        head_style = self.styles["table_header_small" if small else "table_header"].style_id
+        text_key = "table_text_small" if small else "table_text"
+        text_style = self.styles[text_key].style_id
+        em = self.em[text_key]
+
+        tbl = OxmlElement("w:tbl")
+        pr = _sub(tbl, "tblPr")
+        _sub(pr, "tblStyle", val=self.styles["table"].style_id)
+        _sub(pr, "tblW", w=sum(widths), type="dxa")
+        _sub(pr, "jc", val="center")
+        _sub(pr, "tblLayout", type="fixed")
+        _sub(pr, "tblLook", val="0000", firstRow=0, lastRow=0, firstColumn=0, lastColumn=0, noHBand=1, noVBand=1)
+        grid = _sub(tbl, "tblGrid")
+        for w in widths:
+            _sub(grid, "gridCol", w=w)
+        nhead = len(t.header)
+        for index, slots in enumerate(placed):
+            is_head = index < nhead
+            tr = _sub(tbl, "tr")
+            trpr = _sub(tr, "trPr")
+            _sub(trpr, "cantSplit")
+            if is_head:
+                _sub(trpr, "tblHeader")
+            used = sum(span for _, span, _, _ in slots)
+            if used < ncols:  # a short row: pad with one empty cell
+                slots = slots + [(used, ncols - used, Cell(""), None)]
+            for col, span, cell, merge in slots:
+                span = min(span, ncols - col)
+                if span <= 0:
+                    continue
+                tc = _sub(tr, "tc")
+                tcpr = _sub(tc, "tcPr")
+                _sub(tcpr, "tcW", w=sum(widths[col:col + span]), type="dxa")
+                if span > 1:
+                    _sub(tcpr, "gridSpan", val=span)
+                if merge == "restart":
+                    _sub(tcpr, "vMerge", val="restart")
+                elif merge == "continue":
+                    _sub(tcpr, "vMerge")
+                _sub(tcpr, "vAlign", val="center")
+                p = _sub(tc, "p")
+                ppr = _sub(p, "pPr")
+                _sub(ppr, "pStyle", val=head_style if is_head else text_style)
+                if cell is None:  # continuation of a vertically merged cell
+                    continue
+                if cell.indent:
+                    _sub(ppr, "ind", left=int(cell.indent) * em)
+                _sub(ppr, "jc", val=_ALIGN.get(cell.align, "left"))
+                text = _clean(cell.text)
+                if text:
+                    r = _sub(p, "r")
+                    if cell.bold:
+                        rpr = _sub(r, "rPr")
+                        _sub(rpr, "b")
+                        _sub(rpr, "bCs")
+                    _add_text(r, text)
+        return tbl
+
+    def finish(self) -> bool:
+        """True when the document ends in a landscape section (the template's last section must turn)."""
+        return self.in_landscape
+
+    def xml(self) -> str:
+        xml = etree.tostring(self.body, encoding="unicode")
+        xml = re.sub(r"^<w:body[^>]*>|</w:body>$", "", xml)  # (an empty body: "<w:body .../>" → "")
+        return _guard_braces(xml)
+
+
+def _place(rows: list[list[Cell]]) -> list[list[tuple[int, int, Cell | None, str | None]]]:
+    """Rows of (column, colspan, cell or None for a vMerge continuation, merge) on the column grid."""
+    pending: dict[int, list[int]] = {}  # column → [rows still covered, colspan]
+    out = []
+    for row in rows:
+        slots: list[tuple[int, int, Cell | None, str | None]] = []
+        col, cells = 0, list(row)
+        i = 0
+        while True:
+            if col in pending:
+                remaining, span = pending[col]
+                slots.append((col, span, None, "continue"))
+                if remaining <= 1:
+                    del pending[col]
+                else:
+                    pending[col][0] -= 1
+                col += span
+                continue
+            if i >= len(cells):
+                later = [c for c in pending if c > col]
+                if not later:
+                    break
+                nxt = min(later)
+                slots.append((col, nxt - col, Cell(""), None))
+                col = nxt
+                continue
+            cell = cells[i]
+            i += 1
+            span = max(int(cell.colspan or 1), 1)
+            merge = None
+            if (cell.rowspan or 1) > 1:
+                pending[col] = [int(cell.rowspan) - 1, span]
+                merge = "restart"
+            slots.append((col, span, cell, merge))
+            col += span
+        out.append(slots)
+    return out
+
+
+def _absolute_widths(relative: list[int], ncols: int, total: int) -> list[int]:
+    rel = [max(float(w), 0.0) for w in relative] if relative and len(relative) == ncols else []
+    if not rel or sum(rel) <= 0:
+        rel = [1.0] * ncols
+    s = sum(rel)
+    widths = [int(total * w / s) for w in rel]
+    widths[-1] += total - sum(widths)
+    return widths
+
+
+# --------------------------------------------------------------------------
+# Render
+# --------------------------------------------------------------------------
+
+class _BodyValue:
+    """The body for ``{{p body }}``: already XML, so docxtpl's Jinja inserts it as is (``__html__``)."""
+
+    def __init__(self, xml: str):
+        self._xml = xml
+
+    def __html__(self) -> str:
+        return self._xml
+
+    __str__ = __html__
+
+
+def _deterministic_zip(data: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zout.writestr(info, zin.read(item.filename))
+    return out.getvalue()
+
+
+_BODY_TAG = re.compile(r"\{\{\s*p\s+body\s*\}\}")
+
+
+@register("docx")
+def render_docx(doc: Document, fmt: Format) -> bytes:
+    from docxtpl import DocxTemplate  # imported lazily: only the DOCX output needs it
+
+    path = Path(fmt.docx_template)
+    tpl = DocxTemplate(io.BytesIO(_template_bytes(path)))
+    try:
+        tpl_docx = tpl.get_docx()
+    except Exception as exc:  # not a zip / not a Word document
+        raise _template_problem(path, f"Word 模板无法打开：{exc}") from exc
+    if not _BODY_TAG.search(re.sub(r"<[^>]+>", "", tpl.get_xml())):
+        raise _template_problem(path, "Word 模板中没有正文占位段落 {{p body }}")
+
+    builder = _BodyBuilder(tpl_docx, path, doc)
+    cover = None
+    for block in doc.blocks:
+        if isinstance(block, TitlePage) and cover is None:
+            cover = block
+            continue
+        builder.add(block)
+    ends_landscape = builder.finish()
+
+    context = {
+        "doc": _View(title=_markup(doc.title), department=_markup(doc.department), year=doc.year,
+                     author=_markup(doc.author or doc.department), format_name=_markup(doc.format_name),
+                     lang=_markup(doc.lang)),
+        "cover": (_View(title=_markup(cover.title), subtitle=_markup(cover.subtitle), org=_markup(cover.org),
+                        date=_markup(cover.date)) if cover else None),
+        "cover_pages": 1 if cover else 0,
+        "body": _BodyValue(builder.xml()),
+    }
+    try:
+        tpl.render(context, autoescape=True)
+    except jinja2.TemplateError as exc:
+        raise _template_problem(path, f"Word 模板的标记有误：{exc}") from exc
+
+    out_docx = tpl.docx
+    if ends_landscape:
+        body = out_docx.element.find(qn("w:body"))
+        sectPr = body.find(qn("w:sectPr"))
+        _apply_page(sectPr, builder.landscape, True)
+    props = out_docx.core_properties
+    props.title = _clean(doc.title)
+    props.subject = _clean(doc.title)
+    props.author = _clean(doc.author or doc.department)
+    props.keywords = _clean(f"部门预算公开, {doc.department}, {doc.year}")
+    props.language = _clean(doc.lang)
+    buf = io.BytesIO()
+    try:
+        tpl.save(buf)
+    except ValueError as exc:  # lxml refused something: a bug here, not the user's
+        raise RenderError(problems=[Problem("render.docx", f"DOCX 生成失败：{exc}", Location(doc.title or fmt.name))])
+    return _deterministic_zip(buf.getvalue())
