@@ -76,3 +76,10 @@ def test_new_from_rolls_forward(tmp_path):
     assert str(data["上年"]["基本支出"]) == "207.71"
     assert data["上年"]["主要原因"] == {}
     assert data["概况"]["主要职能"].startswith("克州机要保密局")
+
+
+def test_yaml_reference_is_up_to_date():
+    from conftest import ROOT
+    from generator.reference import markdown
+    committed = (ROOT / "docs" / "YAML字段参考.md").read_text(encoding="utf-8")
+    assert committed.strip() == markdown().strip(), "run: disclose schema --markdown -o docs/YAML字段参考.md"
