@@ -48,6 +48,12 @@ def _explain(exc: OSError, path: Path) -> OutputError:
     return OutputError(problems=[Problem("output.write", msg, Location(str(path)))])
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def ensure_dir(path: Path) -> None:
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -67,6 +73,7 @@ def write_atomic(files: dict[Path, bytes]) -> None:
             ensure_dir(path.parent)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             temps.append((tmp, path))
+            os.fchmod(fd, 0o666 & ~_umask())
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
