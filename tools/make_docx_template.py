@@ -5,27 +5,36 @@
     python tools/make_docx_template.py templates/national-2024 --variant national-2024
 
 The result is an ordinary Word document that a person can open and restyle in
-Word (开始 → 样式).  The DOCX renderer (generator/renderers/docx.py) only
-refers to the styles by name, so changing fonts, sizes, spacing or the footer
-in Word changes every generated document.  What the template holds:
+Word (开始 → 样式; 布局 → 页边距).  The DOCX renderer
+(generator/renderers/docx.py) refers to the styles by name only, so changing
+fonts, sizes, spacing, margins or the footer in Word changes every generated
+document.  What the template holds:
 
-* styles: Normal, Body Text (正文, first line indented two characters),
-  Heading 1-3, Title/Subtitle/Cover Text (封面), TOC Heading and toc 1-3
-  (目录, right tab with dot leader), Table Title/Table Caption/Table Header/
-  Table Text (+ Small variants)/Table Note, the table style "Disclosure Table"
-  (single-line borders), Note, List Paragraph, Signature (right-aligned),
-  Header/Footer.  Every style names its East Asian font explicitly
+* styles: Normal, Body Text (正文, first line indented two characters), List
+  Paragraph, Note, Signature (right-aligned), heading 1-3, Title / Subtitle /
+  Cover Text (封面), TOC Heading and toc 1-3 (目录: right tab with dot leader),
+  Table Number / Table Title (段前分页: every table starts a page), Table
+  Caption, Table Header / Table Text (+ Small, for very wide tables), Table
+  Note, the table style "Disclosure Table" (single-line borders, rows never
+  split), header / footer.  Every style names its East Asian font explicitly
   (w:rFonts w:eastAsia=…, plus ascii/hAnsi/cs): python-docx's ``font.name``
   alone would leave Chinese text to Word's theme font.
-* page setup: A4 portrait with GB/T 9704 margins (landscape sections the
-  renderer adds reuse these margins, rotated); footer "第 {PAGE} 页 共
-  {NUMPAGES} 页" as real Word fields.
+* page setup: A4 portrait.  Landscape sections (wide tables) use the margins in
+  the custom document property ``LandscapeMarginsMM`` (文件 → 信息 → 属性 →
+  高级属性 → 自定义), e.g. ``top=20 right=20 bottom=18 left=20 header=10 footer=8``.
+* footer: "第 {PAGE} 页 共 {= {NUMPAGES} - {{ cover_pages }}} 页" as real Word
+  fields; the cover is numbered 0 and not counted, as in the PDF.  (Word and
+  WPS evaluate the formula; LibreOffice ignores it and shows NUMPAGES, which
+  counts the cover.)
 * body: an optional cover (``{%p if cover %}`` … ``{{ cover.title }}``,
   ``{{ cover.subtitle }}``, ``{{ cover.org }}``, ``{{ cover.date }}`` …
   ``{%p endif %}``) in its own section without a footer, then the
-  ``{{p body }}`` placeholder the renderer replaces with the document body.
-  ``doc.title``, ``doc.department``, ``doc.year``, ``doc.author`` are also
+  ``{{p body }}`` paragraph the renderer replaces with the document body.
+  ``doc.title``, ``doc.department``, ``doc.year`` and ``doc.author`` are also
   available to tags placed in the template by hand.
+
+The kezhou-2020 variant mirrors templates/kezhou-2020/style.css (the PDF
+layout); national-2024 is closer to GB/T 9704 (三号仿宋, 小标宋 titles).
 """
 
 from __future__ import annotations
@@ -77,6 +86,7 @@ KEZHOU_2020 = {
     "table_title_size": 16,  # 三号
     "table_size": 10.5,  # 五号
     "table_small_size": 9,  # 小五
+    "table_line": 1.35,  # exact line height of table text, × font size
     "note_size": 12,  # 小四
     "footer_size": 10.5,
     "table_new_page": True,  # each table starts a page (style "Table Number"/"Table Title": 段前分页)
@@ -106,7 +116,7 @@ NATIONAL_2024 = dict(
     note_size=14,
     footer_size=14,
     margins={"top": 37, "right": 26, "bottom": 35, "left": 28, "header": 15, "footer": 25},
-    landscape_margins={"top": 28, "right": 37, "bottom": 26, "left": 35, "header": 15, "footer": 18},
+    landscape_margins={"top": 28, "right": 25, "bottom": 26, "left": 25, "header": 15, "footer": 15},
     footer=("— ", "PAGE", " —"),
 )
 
@@ -229,14 +239,14 @@ def build_styles(v: dict, text_width: int) -> list[str]:
                    next_id="TableCaption"),
         para_style("TableCaption", "Table Caption", ppr(keep_next=True, after=4, jc="left"),
                    rpr(v, tf, v["table_size"]), next_id="TableCaption"),
-        para_style("TableHeader", "Table Header", ppr(jc="center", widow=False),
+        para_style("TableHeader", "Table Header", ppr(jc="center", line=round(v["table_size"] * v["table_line"], 1), widow=False),
                    rpr(v, v["table_header_font"], v["table_size"]), next_id="TableHeader"),
-        para_style("TableText", "Table Text", ppr(jc="left", widow=False),
+        para_style("TableText", "Table Text", ppr(jc="left", line=round(v["table_size"] * v["table_line"], 1), widow=False),
                    rpr(v, tf, v["table_size"]), next_id="TableText"),
-        para_style("TableHeaderSmall", "Table Header Small", ppr(jc="center", widow=False),
+        para_style("TableHeaderSmall", "Table Header Small", ppr(jc="center", line=round(v["table_small_size"] * v["table_line"], 1), widow=False),
                    rpr(v, v["table_header_font"], v["table_small_size"]), based_on="TableHeader",
                    next_id="TableHeaderSmall"),
-        para_style("TableTextSmall", "Table Text Small", ppr(jc="left", widow=False),
+        para_style("TableTextSmall", "Table Text Small", ppr(jc="left", line=round(v["table_small_size"] * v["table_line"], 1), widow=False),
                    rpr(v, tf, v["table_small_size"]), based_on="TableText", next_id="TableTextSmall"),
         para_style("TableNote", "Table Note", ppr(before=6, after=0, jc="both", first_chars=200,
                                                    first_twips=int(v["table_size"] * 40)),
@@ -247,9 +257,12 @@ def build_styles(v: dict, text_width: int) -> list[str]:
                    qformat=False),
         # character / table / numbering defaults Word expects
         f'<w:style {W} w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
-        f'<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>',
+        # (stays empty: it means "the paragraph style's font"; properties here would override every style)
+        f'<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/>'
+        f'</w:style>',
         f'<w:style {W} w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
-        f'<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/>'
+        f'<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>{rpr(v, tf, v["table_size"])}'
+        f'<w:tblPr><w:tblInd w:w="0" w:type="dxa"/>'
         f'<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
         f'<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>',
         f'<w:style {W} w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/>'

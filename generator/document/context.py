@@ -284,4 +284,5 @@ def build_context(fig: Figures, fmt_phrases: dict[str, Any], glossary: list[dict
         "other_matters": d.other_matters,
         "glossary": glossary,
     }
+    from .context_national import extend_context; extend_context(ctx, fig)  # noqa: E702
     return ctx

@@ -88,3 +88,5 @@ def performance_2020(fig: Figures, fmt: Format, arg: str) -> Table:
         row[-1].colspan = 2
     t.body += indicator_rows(p.performance.indicators if p.performance else [], ["三级指标", "指标值"])
     return t
+
+from . import inline_national  # noqa: E402,F401  (registers the national 2024 inline kinds)

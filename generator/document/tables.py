@@ -294,3 +294,5 @@ def three_public_2020(fig: Figures, spec: TableSpec, fmt: Format) -> Table:
                       [A(v, bold) for v in parts])
     t.widths = [14, 12, 14, 12, 14, 14, 12]
     return finish(t, spec, fmt, fig.three_public_total() == ZERO)
+
+from . import tables_national  # noqa: E402,F401  (registers the national 2024 kinds)

@@ -18,11 +18,13 @@ string printed is already final text in the model.
   relative widths → absolute widths filling the text width.  A table with
   ``landscape=True`` gets a landscape section (margins from the template's
   custom property ``LandscapeMarginsMM``), with the template's footer.
-- Escaping: text goes into the XML through lxml (``& < >`` escaped).  The body
-  is handed to docxtpl as a pre-rendered value, so its Jinja pass never parses
-  it (``{{ x }}`` and ``{% if %}`` stay literal); docxtpl's one post-render
-  substitution (``{_{`` → ``{{`` …) is defeated by writing ``_`` next to a brace
-  as a character reference.
+- Escaping: text goes into the XML through lxml (``& < >`` escaped).  docxtpl
+  renders only the template's own tags (cover, footer); ``{{p body }}`` gets a
+  placeholder paragraph which is then swapped for the body elements, so the
+  body never passes through Jinja or docxtpl's regular expressions
+  (``{{ x }}``, ``{% if %}``, ``{_{`` stay literal, and large tables stay fast).
+  Values for the template's tags are escaped once and guarded against
+  docxtpl's post-render ``{_{`` → ``{{`` rewrite.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from pathlib import Path
 import jinja2
 from docx.document import Document as _DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Twips
 from lxml import etree
@@ -86,6 +88,7 @@ class _View:
 # Template cache and geometry
 # --------------------------------------------------------------------------
 
+# The template's bytes per (path, mtime, size): each render parses its own copy.
 _CACHE: dict[tuple[str, int, int], bytes] = {}
 _LOCK = threading.Lock()
 
@@ -101,7 +104,8 @@ def _template_bytes(path: Path) -> bytes:
     if data is None:
         data = path.read_bytes()
         with _LOCK:
-            _CACHE.clear()  # one template per format is enough; keep memory flat
+            if len(_CACHE) >= 16:  # a few formats per process; stale versions drop out
+                _CACHE.clear()
             _CACHE[key] = data
     return data
 
@@ -243,11 +247,16 @@ class _BodyBuilder:
         self.body = element.body
         self.styles = self._resolve_styles(template_path)
         self.em = {key: self._font_twips(key) for key in ("table_text", "table_text_small")}
-        self.bookmarks: dict[str, str] = {}
+        self.bookmarks: dict[str, str] = {}  # model anchor → Word bookmark name (unique)
         for b in doc.blocks:
             anchor = getattr(b, "anchor", "")
             if anchor and isinstance(b, (Heading, Table)) and anchor not in self.bookmarks:
-                self.bookmarks[anchor] = self._bookmark_name(anchor, len(self.bookmarks))
+                name = self._bookmark_name(anchor, len(self.bookmarks))
+                taken = set(self.bookmarks.values())
+                while name in taken:
+                    name = f"b{len(taken)}_{name}"[:40]
+                    taken.add(name)
+                self.bookmarks[anchor] = name
         self.placed: set[str] = set()
         self.bookmark_id = 0
         # section state
@@ -312,7 +321,8 @@ class _BodyBuilder:
     def _paragraph(self, text: str, style_key: str, *, bold: bool = False, align: str | None = None,
                    page_break: bool | None = None):
         """A paragraph via python-docx; ``page_break`` None = the style decides."""
-        p = self.sub.add_paragraph(style=self.styles[style_key])
+        style = self.styles[style_key]
+        p = self.sub.add_paragraph(style=style)
         text = _clean(text)
         if text:
             run = p.add_run(text)
@@ -320,21 +330,23 @@ class _BodyBuilder:
                 run.bold = True
         if align in _PARA_ALIGN:
             p.paragraph_format.alignment = _PARA_ALIGN[align]
-        self._break_rule(p, page_break)
+        self._break_rule(p, style, page_break)
         self.section_has_content = True
         return p
 
-    def _break_rule(self, p, page_break: bool | None) -> None:
+    def _break_rule(self, p, style, page_break: bool | None) -> None:
         """Page break before ``p``: pending ones apply, but never at the top of a new section
-        (its break already starts a page; a 段前分页 there would add an empty one)."""
+        (its break already starts a page; a 段前分页 there would add an empty one).
+        ``page_break`` None lets the style decide; False is written only to cancel the style's."""
+        style_breaks = bool(style.paragraph_format.page_break_before)
         if not self.section_has_content:
-            style_breaks = p.style is not None and p.style.paragraph_format.page_break_before
-            page_break = False if style_breaks or page_break else None
+            page_break = False
         elif self.pending_break:
             page_break = True
         self.pending_break = False
-        if page_break is not None:
-            p.paragraph_format.page_break_before = page_break
+        if page_break is None or page_break == style_breaks:
+            return
+        p.paragraph_format.page_break_before = page_break
 
     def _no_first_indent(self, p) -> None:
         ind = p._p.get_or_add_pPr().get_or_add_ind()
@@ -462,7 +474,7 @@ class _BodyBuilder:
         text_style = self.styles[text_key].style_id
         em = self.em[text_key]
 
-        tbl = OxmlElement("w:tbl")
+        tbl = etree.Element(W_NS + "tbl", nsmap={"w": W_NS[1:-1]})  # plain lxml: fast SubElement
         pr = _sub(tbl, "tblPr")
         _sub(pr, "tblStyle", val=self.styles["table"].style_id)
         _sub(pr, "tblW", w=sum(widths), type="dxa")
@@ -520,9 +532,9 @@ class _BodyBuilder:
         return self.in_landscape
 
     def xml(self) -> str:
+        """The body's children as XML text (prefix ``w:`` as in every Word part)."""
         xml = etree.tostring(self.body, encoding="unicode")
-        xml = re.sub(r"^<w:body[^>]*>|</w:body>$", "", xml)  # (an empty body: "<w:body .../>" → "")
-        return _guard_braces(xml)
+        return re.sub(r"^<w:body[^>]*>|</w:body>$", "", xml)  # (an empty body: "<w:body .../>" → "")
 
 
 def _place(rows: list[list[Cell]]) -> list[list[tuple[int, int, Cell | None, str | None]]]:
@@ -578,16 +590,18 @@ def _absolute_widths(relative: list[int], ncols: int, total: int) -> list[int]:
 # Render
 # --------------------------------------------------------------------------
 
-class _BodyValue:
-    """The body for ``{{p body }}``: already XML, so docxtpl's Jinja inserts it as is (``__html__``)."""
+_PLACEHOLDER = '<w:p><w:pPr><w:pStyle w:val="DiscloseBodyPlaceholder"/></w:pPr></w:p>'
 
-    def __init__(self, xml: str):
-        self._xml = xml
 
-    def __html__(self) -> str:
-        return self._xml
-
-    __str__ = __html__
+def _splice_body(tpl, body_xml: str) -> bool:
+    """Swap the placeholder paragraph of the rendered template for the body (one parse, no Jinja)."""
+    root = tpl.docx.element
+    body = root.find(qn("w:body"))
+    xml = etree.tostring(body, encoding="unicode")
+    if xml.count(_PLACEHOLDER) != 1:
+        return False
+    tpl.map_tree(etree.fromstring(xml.replace(_PLACEHOLDER, body_xml)))
+    return True
 
 
 def _deterministic_zip(data: bytes) -> bytes:
@@ -633,18 +647,18 @@ def render_docx(doc: Document, fmt: Format) -> bytes:
         "cover": (_View(title=_markup(cover.title), subtitle=_markup(cover.subtitle), org=_markup(cover.org),
                         date=_markup(cover.date)) if cover else None),
         "cover_pages": 1 if cover else 0,
-        "body": _BodyValue(builder.xml()),
+        "body": Markup(_PLACEHOLDER),  # {{p body }}: swapped for the body after docxtpl has rendered
     }
     try:
         tpl.render(context, autoescape=True)
     except jinja2.TemplateError as exc:
         raise _template_problem(path, f"Word 模板的标记有误：{exc}") from exc
 
+    if not _splice_body(tpl, builder.xml()):
+        raise _template_problem(path, "Word 模板中的 {{p body }} 应恰好生成一处正文（不要放进条件或循环里）")
     out_docx = tpl.docx
     if ends_landscape:
-        body = out_docx.element.find(qn("w:body"))
-        sectPr = body.find(qn("w:sectPr"))
-        _apply_page(sectPr, builder.landscape, True)
+        _apply_page(out_docx.element.find(qn("w:body")).find(qn("w:sectPr")), builder.landscape, True)
     props = out_docx.core_properties
     props.title = _clean(doc.title)
     props.subject = _clean(doc.title)

@@ -1,0 +1,333 @@
+"""The DOCX renderer: styles and fonts, repeating header rows, landscape sections, escaping, footer fields.
+
+Fast: one render of the sample document (module-scoped) plus a few small ones.
+The LibreOffice conversion test runs wherever ``soffice`` is installed (the CI
+installs it) and is skipped only when it is not.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+import docx
+import pytest
+from lxml import etree
+
+from generator.document.model import Cell, Document, Heading, PageBreak, Paragraph, Table, TitlePage, Toc, TocEntry
+from generator.errors import TemplateError
+from generator.formats import Format
+from generator.renderers.docx import render_docx
+
+from sample_document import sample_document
+
+ROOT = Path(__file__).resolve().parent.parent
+FORMAT_DIR = ROOT / "templates" / "kezhou-2020"
+ROWS = 80
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def kezhou() -> Format:
+    # Built directly from the folder: these tests are about layout, not the manifest's contents.
+    return Format("kezhou-2020", FORMAT_DIR, "", {})
+
+
+def open_docx(data: bytes):
+    return docx.Document(io.BytesIO(data))
+
+
+def part(data: bytes, name: str) -> etree._Element:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return etree.fromstring(z.read(name))
+
+
+def sections_of(body) -> list[tuple[list, etree._Element]]:
+    """Body children grouped by section: [(elements, sectPr)], in order."""
+    out, current = [], []
+    for child in body:
+        if child.tag == W + "sectPr":
+            out.append((current, child))
+            current = []
+            continue
+        current.append(child)
+        sect = child.find(f"{W}pPr/{W}sectPr")
+        if sect is not None:
+            out.append((current, sect))
+            current = []
+    return out
+
+
+def section_of(body, element) -> etree._Element:
+    for elements, sectPr in sections_of(body):
+        if any(e is element for e in elements):
+            return sectPr
+    raise AssertionError("element not in any section")
+
+
+def is_landscape(sectPr) -> bool:
+    sz = sectPr.find(W + "pgSz")
+    return int(sz.get(W + "w")) > int(sz.get(W + "h")) and sz.get(W + "orient") == "landscape"
+
+
+def cell_text(tc) -> str:
+    return "".join(t.text or "" for t in tc.iter(W + "t"))
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    doc = sample_document(rows=ROWS)
+    for i, entry in enumerate(doc.toc().entries):  # as the PDF renderer would fill them
+        entry.page = None if i == 2 else i + 2
+    data = render_docx(doc, kezhou())
+    document = open_docx(data)
+    body = document.element.body
+    tables = {cell_text(tbl.find(f"{W}tr/{W}tc")): tbl for tbl in body.iter(W + "tbl")}
+    return SimpleNamespace(doc=doc, data=data, document=document, body=body, tables=tables,
+                           xml=etree.tostring(body, encoding="unicode"))
+
+
+def test_python_docx_opens_it_and_the_title_page_is_filled(rendered):
+    texts = [p.text for p in rendered.document.paragraphs]
+    assert "测试局" in texts and "2020年部门预算公开" in texts and "2020年1月25日" in texts
+    assert not any("{{" in t and "cover" in t for t in texts), "a template tag was left unrendered"
+    assert not any("{%" in t and "cover" in t for t in texts)
+    assert rendered.document.core_properties.title == "测试局2020年部门预算公开"
+
+
+def test_both_data_tables_repeat_their_header_rows_and_rows_never_split(rendered):
+    wide = rendered.tables["功能分类科目编码"]
+    narrow = rendered.tables["项目"]
+    for tbl, nhead in ((wide, 2), (narrow, 1)):
+        rows = tbl.findall(W + "tr")
+        for i, tr in enumerate(rows):
+            header = tr.find(f"{W}trPr/{W}tblHeader") is not None
+            assert header == (i < nhead), f"row {i}: tblHeader={header}"
+            assert tr.find(f"{W}trPr/{W}cantSplit") is not None, f"row {i} may split across pages"
+    assert len(wide.findall(W + "tr")) == 2 + ROWS + 1
+
+
+def test_spans_widths_alignment_bold_indent(rendered):
+    wide = rendered.tables["功能分类科目编码"]
+    grid = [int(g.get(W + "w")) for g in wide.find(W + "tblGrid")]
+    assert len(grid) == 12
+    assert int(wide.find(f"{W}tblPr/{W}tblW").get(W + "w")) == sum(grid)
+    assert grid[3] == pytest.approx(sum(grid) * 24 / 100, abs=2)  # relative widths kept
+    first, second = wide.findall(W + "tr")[:2]
+    tcs = first.findall(W + "tc")
+    assert tcs[0].find(f"{W}tcPr/{W}gridSpan").get(W + "val") == "3"
+    assert tcs[1].find(f"{W}tcPr/{W}vMerge").get(W + "val") == "restart"
+    # the second header row: 类 款 项, then vMerge continuations for the 9 rowspan=2 cells
+    tcs2 = second.findall(W + "tc")
+    assert [cell_text(tc) for tc in tcs2[:3]] == ["类", "款", "项"]
+    assert all(tc.find(f"{W}tcPr/{W}vMerge") is not None and tc.find(f"{W}tcPr/{W}vMerge").get(W + "val") is None
+               for tc in tcs2[3:])
+    assert sum(int((tc.find(f"{W}tcPr/{W}gridSpan") is not None and
+                    tc.find(f"{W}tcPr/{W}gridSpan").get(W + "val")) or 1) for tc in tcs2) == 12
+    body_row = wide.findall(W + "tr")[2].findall(W + "tc")
+    assert body_row[4].find(f"{W}p/{W}pPr/{W}jc").get(W + "val") == "right"  # amount
+    assert int(body_row[3].find(f"{W}p/{W}pPr/{W}ind").get(W + "left")) > 0  # indent level 2
+    total = wide.findall(W + "tr")[-1].findall(W + "tc")
+    assert total[0].find(f"{W}tcPr/{W}gridSpan").get(W + "val") == "4"
+    assert total[1].find(f"{W}r/{W}rPr/{W}b") is not None or total[1].find(f".//{W}b") is not None
+
+
+def test_landscape_table_sits_in_a_landscape_section_with_the_footer(rendered):
+    wide = rendered.tables["功能分类科目编码"]
+    narrow = rendered.tables["项目"]
+    sect = section_of(rendered.body, wide)
+    assert is_landscape(sect)
+    assert sect.find(W + "footerReference") is not None
+    assert not is_landscape(section_of(rendered.body, narrow))
+    final = rendered.body.find(W + "sectPr")
+    assert not is_landscape(final), "the document returns to portrait"
+    # the landscape table is as wide as the landscape text area
+    sz, mar = sect.find(W + "pgSz"), sect.find(W + "pgMar")
+    text_width = int(sz.get(W + "w")) - int(mar.get(W + "left")) - int(mar.get(W + "right"))
+    assert int(wide.find(f"{W}tblPr/{W}tblW").get(W + "w")) == text_width
+
+
+def test_east_asian_fonts_set_on_every_style(rendered):
+    styles = part(rendered.data, "word/styles.xml")
+    default = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
+    assert default.get(W + "eastAsia")
+    fonts = {}
+    for st in styles.findall(W + "style"):
+        if st.get(W + "type") not in ("paragraph", "character", "table"):
+            continue
+        rfonts = st.find(f"{W}rPr/{W}rFonts")
+        name = st.find(W + "name").get(W + "val")
+        if name == "Default Paragraph Font":  # empty by definition: "the paragraph style's font"
+            continue
+        assert rfonts is not None, f"style {name} sets no fonts"
+        for attr in ("eastAsia", "ascii", "hAnsi"):
+            assert rfonts.get(W + attr), f"style {name} lacks w:{attr}"
+        assert rfonts.get(W + "eastAsiaTheme") is None
+        fonts[name] = rfonts.get(W + "eastAsia")
+    assert fonts["Normal"] == "仿宋_GB2312"
+    assert fonts["heading 1"] == "黑体" and fonts["heading 2"] == "黑体"
+    assert fonts["Table Text"] == "宋体"
+    for name in ("Title", "TOC Heading", "toc 1", "toc 2", "Signature", "Table Title", "footer"):
+        assert name in fonts
+
+
+def test_department_text_is_literal_and_never_template_code(rendered):
+    texts = "\n".join(p.text for p in rendered.document.paragraphs)
+    assert "负责 A & B <c> “引号” 'x' {{ x }} {% if %} 的工作。" in texts
+    cells = {cell_text(tc) for tc in rendered.body.iter(W + "tc")}
+    assert "行政运行 & <测试> 第0行" in cells
+
+
+def test_footer_has_page_and_numpages_fields(rendered):
+    with zipfile.ZipFile(io.BytesIO(rendered.data)) as z:
+        footers = [n for n in z.namelist() if re.match(r"word/footer\d*\.xml$", n)]
+        assert footers
+        xml = "".join(z.read(n).decode() for n in footers)
+    instr = " ".join(re.findall(r"<w:instrText[^>]*>([^<]*)</w:instrText>", xml))
+    assert re.search(r"\bPAGE\b", instr) and re.search(r"\bNUMPAGES\b", instr)
+    assert "- 1" in instr  # the cover is not counted, as in the PDF
+    assert 'w:fldCharType="begin"' in xml and "第" in xml and "页" in xml
+    assert "{{" not in xml and "{%" not in xml
+
+
+def test_toc_prints_the_pdf_page_numbers_and_links_to_bookmarks(rendered):
+    toc = [p for p in rendered.document.paragraphs if p.style.name.startswith("toc ")]
+    texts = ["".join(t.text or "" for t in p._p.iter(W + "t")) for p in toc]
+    assert texts == ["第一部分 概况2", "表一：部门收入总体情况表3", "表二：政府性基金预算支出情况表", "第二部分 说明5"]
+    assert all(p._p.find(f"{W}hyperlink/{W}r/{W}tab") is not None for p in toc)
+    links = {h.get(W + "anchor") for h in rendered.body.iter(W + "hyperlink")}
+    marks = {b.get(W + "name") for b in rendered.body.iter(W + "bookmarkStart")}
+    assert links == {"p1", "t1", "t2", "p2"} and links <= marks
+
+
+def test_signature_and_table_captions(rendered):
+    sig = [p for p in rendered.document.paragraphs if p.style.name == "Signature"]
+    assert [p.text for p in sig] == ["测试局", "2020年1月25日"]
+    captions = [p for p in rendered.document.paragraphs if p.text == "编制部门：测试局\t单位：万元"]
+    assert len(captions) == 2
+    assert all(p.paragraph_format.tab_stops[0].position > 0 for p in captions)
+
+
+def test_deterministic():
+    a = render_docx(sample_document(rows=5), kezhou())
+    b = render_docx(sample_document(rows=5), kezhou())
+    assert a == b
+
+
+def _wide(anchor: str, text: str) -> Table:
+    return Table(anchor=anchor, key="k", number="", title=f"宽表 {text}",
+                 header=[[Cell("A", rowspan=2), Cell("B", colspan=2)], [Cell("b1"), Cell("b2")]],
+                 body=[[Cell("x", rowspan=2), Cell("1"), Cell("2")], [Cell("3")], [Cell("short")],
+                       [Cell("r"), Cell(text), Cell.amount(Decimal(1), "1.00")]],
+                 widths=[1, 2, 1], landscape=True)
+
+
+def test_tricky_text_sections_and_spans():
+    tricky = "X {_{ y }_} {_% z %_} ]]> \x07bell\x0c & <b> \"q\" 'a' {{ doc.title }} {%p if x %}"
+    doc = Document(title=tricky, department=tricky, year=2024, format_name="kezhou-2020", blocks=[
+        TitlePage(tricky, "2024年部门预算公开", tricky, "{{ cover.date }}"),
+        Toc(entries=[TocEntry("a", "h1", 1, 3)]),
+        PageBreak(),
+        _wide("w1", tricky), _wide("w2", tricky),
+        Heading("after", 1, "h1", page_break_before=True),
+        Paragraph(tricky, style="list", bold=True),
+        Table(anchor="e", key="e", number="表三", title="空表"),
+        _wide("w3", tricky),
+    ])
+    data = render_docx(doc, kezhou())
+    document = open_docx(data)
+    body = document.element.body
+    literal = "X {_{ y }_} {_% z %_} ]]> bell & <b> \"q\" 'a' {{ doc.title }} {%p if x %}"
+    texts = [p.text for p in document.paragraphs]
+    assert texts.count(literal) == 3  # cover title and org (through docxtpl's Jinja), body paragraph
+    assert "{{ cover.date }}" in texts
+    assert document.core_properties.title == literal
+    sections = sections_of(body)
+    # cover, 目录, landscape w1+w2, portrait, landscape w3 (the document ends landscape)
+    assert [is_landscape(s) for _, s in sections] == [False, False, True, False, True]
+    for _, s in sections[1:]:
+        assert s.find(W + "footerReference") is not None
+    assert sections[0][1].find(W + "footerReference") is None  # the cover has no footer
+    # no page break at the top of a section: its section break already starts the page
+    for elements, _ in sections:
+        first = next((e for e in elements if e.tag == W + "p"), None)
+        if first is not None:
+            pb = first.find(f"{W}pPr/{W}pageBreakBefore")
+            assert pb is None or pb.get(W + "val") in ("0", "false")
+    tbl = next(body.iter(W + "tbl"))
+    rows = tbl.findall(W + "tr")
+    widths = [sum(int((tc.find(f"{W}tcPr/{W}gridSpan") is not None and tc.find(f"{W}tcPr/{W}gridSpan").get(W + "val"))
+                      or 1) for tc in tr.findall(W + "tc")) for tr in rows]
+    assert widths == [3] * len(rows)  # rowspans continued, short rows padded
+
+
+def test_missing_template_is_a_template_error(tmp_path):
+    with pytest.raises(TemplateError):
+        render_docx(sample_document(rows=1), Format("x", tmp_path, "", {}))
+
+
+def test_template_script_makes_both_variants(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import make_docx_template
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    for variant in ("kezhou-2020", "national-2024"):
+        folder = tmp_path / variant
+        assert make_docx_template.main([str(folder), "--variant", variant]) == 0
+        data = render_docx(sample_document(rows=3), Format(variant, folder, "", {}))
+        styles = part(data, "word/styles.xml")
+        normal = styles.find(f"{W}style[@{W}styleId='Normal']/{W}rPr/{W}rFonts")
+        assert normal.get(W + "eastAsia") == make_docx_template.VARIANTS[variant]["body_font"]
+    # the generator is reproducible: the same bytes twice
+    again = tmp_path / "again"
+    make_docx_template.main([str(again), "--variant", "kezhou-2020"])
+    assert (again / "template.docx").read_bytes() == (tmp_path / "kezhou-2020" / "template.docx").read_bytes()
+
+
+# ---------------------------------------------------------------------------
+# LibreOffice: the DOCX converts to PDF (run wherever soffice is installed)
+# ---------------------------------------------------------------------------
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory, rendered):
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    work = tmp_path_factory.mktemp("docx2pdf")
+    profile = tmp_path_factory.mktemp("lo_profile")  # own profile: parallel runs do not clash
+    source = work / "sample.docx"
+    source.write_bytes(rendered.data)
+    env = dict(os.environ)
+    fonts_conf = ROOT / "generator" / "fonts" / "fonts.conf"
+    if fonts_conf.is_file():
+        env.setdefault("FONTCONFIG_FILE", str(fonts_conf))
+    proc = subprocess.run(
+        [SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+         "--convert-to", "pdf", "--outdir", str(work), str(source)],
+        capture_output=True, text=True, timeout=240, env=env)
+    return SimpleNamespace(proc=proc, pdf=work / "sample.pdf")
+
+
+def test_libreoffice_converts_it_to_pdf(converted):
+    assert converted.proc.returncode == 0, converted.proc.stderr
+    assert converted.pdf.is_file() and converted.pdf.stat().st_size > 0
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(converted.pdf))
+    assert len(reader.pages) >= 5
+    shapes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages]
+    assert any(w > h for w, h in shapes) and any(w < h for w, h in shapes)
+    text = re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in reader.pages))
+    assert "A&B<c>" in text and "{{x}}" in text
+    assert text.count("功能分类科目名称") >= 2  # the header row repeats on the next page
