@@ -20,7 +20,7 @@ from generator.document.model import Paragraph
 from generator.pipeline import check_file
 
 ALLOWED_FONTS = ("NotoSerifCJKSC", "NotoSansCJKSC", "SimSun", "SimHei", "FangSong", "KaiTi")
-FOOTER = re.compile(r"第\d+页共\d+页")
+FOOTER = re.compile(r"第\d+页共\d+页|—\d+—")
 
 
 def squash(s: str) -> str:
