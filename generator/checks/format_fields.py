@@ -65,8 +65,10 @@ def missing_for_format(loaded: Loaded, fmt: Format) -> list[Problem]:
         for parent, full, value in _walk(loaded.raw, spec.split("."), ()):
             if _empty(value):
                 where = _label(loaded, full)
+                head, _, tail = where.rpartition(".")
+                what = f"{head}的“{tail}”" if "“" in head else f"“{where}”"
                 use = f"，用于{why}" if why else ""
                 problems.append(loaded.problem(
                     "format.missing-field",
-                    f"格式“{fmt.name}”需要“{where}”{use}，此处没有填写", *parent))
+                    f"格式“{fmt.name}”需要{what}{use}，此处没有填写", *parent))
     return problems

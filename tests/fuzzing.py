@@ -1,0 +1,570 @@
+"""Shared fuzzing pieces: mutations of the example departments and a harness that classifies one input.
+
+Every mutation is driven by a ``random.Random``-like object, so the same code
+serves the bounded Hypothesis suite (``st.randoms()``: reproducible, shrinkable)
+and the long run in ``benchmarks/fuzz_long.py`` (``random.Random(seed)``).
+
+``classify(raw, out_dir)`` runs the real ``build_department`` on the bytes and
+returns one of
+
+- ``"built"``: no error, the outputs exist inside the output folder, are valid
+  (the DOCX is a zip of well-formed XML; the PDF, when rendered, starts with
+  ``%PDF``) and no temporary file is left;
+- ``"rejected"``: no output at all, and at least one error; every problem is a
+  Chinese message at ``file:line:col`` (or a file-level problem) whose line
+  lies inside the file;
+- ``"other"``: anything else — an exception escaping ``build_department``, an
+  ``internal`` problem, a message without position or without Chinese, an
+  output written for an invalid input, an invalid output.
+
+Full builds spend ~3 s in PDF layout, so unless ``full_pdf=True`` the harness
+swaps the PDF renderer out: check, glyph check, document model, HTML render and
+DOCX render all run for every input, and the files are written through the
+real locking and atomic writer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import shutil
+import tempfile
+import time
+import traceback
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "departments").glob("*.yaml"))
+
+PROBLEM_AT_LINE = re.compile(r"^.+:\d+:\d+: (错误|警告)\[[^\]]+\] ")
+PROBLEM_AT_FILE = re.compile(r"^.+: (错误|警告)\[[^\]]+\] ")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+# --------------------------------------------------------------------------
+# YAML round trip (Decimal stays exact; a few raw scalars are written as given)
+# --------------------------------------------------------------------------
+
+class Raw(str):
+    """A scalar written verbatim with a tag (``.inf`` as a float, ``0x1F`` as an int)."""
+
+    tag = "tag:yaml.org,2002:str"
+
+    def __new__(cls, text: str, tag: str = "tag:yaml.org,2002:str"):
+        obj = super().__new__(cls, text)
+        obj.tag = tag
+        return obj
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _repr_decimal(dumper: yaml.SafeDumper, value: Decimal):
+    text = format(value, "f") if value.is_finite() else str(value)
+    if "." not in text and value.is_finite():
+        return dumper.represent_scalar("tag:yaml.org,2002:int", text)
+    return dumper.represent_scalar("tag:yaml.org,2002:float", text)
+
+
+def _repr_raw(dumper: yaml.SafeDumper, value: Raw):
+    return dumper.represent_scalar(value.tag, str(value))
+
+
+_Dumper.add_representer(Decimal, _repr_decimal)
+_Dumper.add_representer(Raw, _repr_raw)
+
+
+def dump(data: Any) -> bytes:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096).encode("utf-8")
+
+
+def load_example(path: Path) -> Any:
+    from generator.load.yamlsafe import load_yaml_bytes
+
+    data, _, problems = load_yaml_bytes(path.read_bytes(), str(path))
+    assert not problems, problems
+    return data
+
+
+_BASES: list[tuple[bytes, Any]] | None = None
+
+
+def bases() -> list[tuple[bytes, Any]]:
+    """(original bytes, parsed data) of every example department."""
+    global _BASES
+    if _BASES is None:
+        _BASES = [(p.read_bytes(), load_example(p)) for p in EXAMPLES]
+    return _BASES
+
+
+# --------------------------------------------------------------------------
+# Values
+# --------------------------------------------------------------------------
+
+# Texts that must print literally (they build) — or be refused by the glyph check.
+SPECIAL_TEXTS = [
+    "A & B < C > D \" E ' F",
+    "{{ x }}", "{{ fig.dept.name }}", "{% if true %}执行了{% endif %}", "{% if %}", "{# 注释 #}", "{{7*7}}",
+    "{_ x _} {_% y %_}", "${x} %(x)s {0} {x}",
+    "<b>粗体</b><script>alert(1)</script>", "&amp; &lt; &#x41; &nbsp;",
+    "# 像标题", "## 二级", "@封面", "@分页", "@表 项目绩效目标表 1", ">> 右对齐", "^^ 居中", "|| 无缩进",
+    "\x1f插入标记", "文字\x1e换行标记", "第一行\n第二行\n\n第四行", "  前后空格  ", "\t制表符\t",
+    "😀", "文字😀表情", "👨‍👩‍👧", "𠮷野家", "𠀀𪚥", "\u200b零宽\u200d字符\ufeff", "\u202e反向文字",
+    "é ñ ü Å", "ＡＢＣ１２３", "①②③", "≥95% ≤5 ±1 ×2 ÷3 —— …… 《》「」",
+    "Ω≈ç√∫", "\u00a0不换行空格", "ーー", "a" * 600, "长" * 600, "https://example.com/" + "x" * 400,
+    "1234567890" * 60, "—" * 300, "", " ", "0", "null", "true", "~", "- 列表样", "key: value",
+]
+DEPT_NAMES = [
+    "a/b", "a\\b", "..", "../..", "../../etc/passwd", "名:称", "星*号", "问?号", "<>|\"", "/绝对", ".隐藏",
+    "局" * 200, "测试局\x00", "CON", "nul", " ", "...", "一/../二", "😀局", "𠮷局",
+]
+WRONG_TYPES: list[Any] = [
+    None, True, False, [], {}, [1, 2], {"x": 1}, "文字", "", 0, -1, Decimal("1.5"), [[[]]], {"部门": "嵌套"},
+]
+NUMBERS: list[Any] = [
+    0, -1, -0, Decimal("-0.01"), Decimal("0.001"), Decimal("1.005"), 10 ** 30, -(10 ** 30), 10 ** 400,
+    Decimal("999999999999.99"), Decimal("1E+20"), Decimal("0.00"), 2 ** 63, 2 ** 64 + 1,
+    "NaN", "nan", "inf", "-inf", "Infinity", "1,234.5", "1，234", "１２.５", "１２．５", "12.5万元", "12 万",
+    " 12 ", "+5", "0x1F", "1e3", "二十", "",
+    Raw(".inf", "tag:yaml.org,2002:float"), Raw("-.inf", "tag:yaml.org,2002:float"),
+    Raw(".nan", "tag:yaml.org,2002:float"), Raw("0x1F", "tag:yaml.org,2002:int"),
+    Raw("0o17", "tag:yaml.org,2002:int"), Raw("1_000", "tag:yaml.org,2002:int"),
+    Raw("190:20:30", "tag:yaml.org,2002:int"), Raw("1e400", "tag:yaml.org,2002:float"),
+    Raw("1.5e-400", "tag:yaml.org,2002:float"), Raw("12.5.3", "tag:yaml.org,2002:float"),
+    Raw("2020-01-25", "tag:yaml.org,2002:timestamp"), Raw("abc", "tag:yaml.org,2002:int"),
+    Raw("yes", "tag:yaml.org,2002:bool"), Raw("", "tag:yaml.org,2002:null"),
+]
+KEY_TYPOS = ["主要职责", "部 门", "部门 ", "Department", "项目支出", "金 额", "金额：", "金额 ", "", "1", "null", "true",
+             "经济分类 ", "收入收入", "功能分类代码", "年", "\u200b部门"]
+RAW_LINES = [
+    "a: !!python/object/apply:os.system ['echo pwned']",
+    "b: !!python/name:os.system", "c: !custom 1", "d: &anchor [1, 2]", "e: *anchor", "<<: {x: 1}",
+    "? [complex, key]\n: 1", "%YAML 1.1\n---", "---\n部门: 第二个文档", "...", "f: {{ x }}", "g: [1, 2",
+    "h: 'unclosed", 'i: "\\q"', "\t缩进: 1", "j: |\n  块\n  文字", "k: >-\n  折叠", "- 列表项", "!!binary aGVsbG8=",
+    "l: !!set {a, b}", "m: !!omap [a: 1]", "n: ]", "o: @at", "p: `tick", "部门: 重复的部门",
+]
+JUNK_CHARS = ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\u2028", "\ufeff", "\ud7ff", "\U0010ffff", "😀", "𠮷", "\t", "\r",
+              ":", "#", "&", "*", "!", "|", ">", "'", '"', "%", "@", "`", "{", "}", "[", "]", ",", "?", "-"]
+
+
+def _value(rng, kind: str, rows: int) -> Any:
+    if kind == "wrong":
+        return rng.choice(WRONG_TYPES)
+    if kind == "number":
+        return rng.choice(NUMBERS)
+    if kind == "text":
+        return rng.choice(SPECIAL_TEXTS)
+    if kind == "deep":
+        depth = rng.randint(20, 80)
+        v: Any = rng.choice([1, "x", None])
+        for _ in range(depth):
+            v = [v] if rng.random() < 0.5 else {"k": v}
+        return v
+    if kind == "big":
+        item = rng.choice(["行", 1, {"名称": "x", "金额": 1}, None])
+        return [item] * rows
+    raise ValueError(kind)
+
+
+# --------------------------------------------------------------------------
+# Structural mutations (on the parsed data)
+# --------------------------------------------------------------------------
+
+def _paths(data: Any, path: tuple = ()) -> list[tuple]:
+    out = [path]
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out += _paths(v, path + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            out += _paths(v, path + (i,))
+    return out
+
+
+def _get(data: Any, path: tuple) -> Any:
+    for p in path:
+        data = data[p]
+    return data
+
+
+def _set(data: Any, path: tuple, value: Any) -> Any:
+    if not path:
+        return value
+    _get(data, path[:-1])[path[-1]] = value
+    return data
+
+
+def _pick(rng, data: Any, want: Callable[[Any], bool]) -> tuple | None:
+    paths = [p for p in _paths(data) if p and want(_get(data, p))]
+    return rng.choice(paths) if paths else None
+
+
+def _is_leaf(v: Any) -> bool:
+    return not isinstance(v, (dict, list))
+
+
+TEXT_KEYS = ("主要职能", "名称", "政策依据", "总体目标", "指标值", "三级指标", "主要原因", "其他需说明的事项", "说明",
+             "承担单位", "执行时间", "内设机构", "种类", "编制日期", "截至日期", "职能依据", "部门")
+
+
+def mutate_data(rng, data: Any, rows: int = 10_000) -> tuple[str, Any]:
+    op = rng.choice(["delete", "rename", "wrong", "number", "number", "text", "text", "text", "name", "deep",
+                     "big", "dup-item", "swap", "unknown", "drop-section"])
+    if op == "delete":
+        p = _pick(rng, data, lambda v: isinstance(v, dict) and v)
+        if p is None:
+            return op, data
+        d = _get(data, p)
+        del d[rng.choice(list(d))]
+    elif op == "rename":
+        p = _pick(rng, data, lambda v: isinstance(v, dict) and v)
+        if p is None:
+            return op, data
+        d = _get(data, p)
+        old = rng.choice(list(d))
+        new = rng.choice(KEY_TYPOS + [f"{old}x", f" {old}", str(old)[:-1] or "x", f"{old}\u3000"])
+        items = [(new if k == old else k, v) for k, v in d.items()]
+        d.clear()
+        d.update(items)
+    elif op in ("wrong", "number"):
+        p = _pick(rng, data, (lambda v: True) if op == "wrong" else
+                  (lambda v: isinstance(v, (int, Decimal)) and not isinstance(v, bool)))
+        if p is None:
+            return op, data
+        data = _set(data, p, _value(rng, op, rows))
+    elif op == "text":
+        p = _pick(rng, data, lambda v: isinstance(v, str)) if rng.random() < 0.3 else None
+        if p is None:
+            p = _pick(rng, data, lambda v: isinstance(v, str) and True)
+            textual = [q for q in _paths(data) if q and isinstance(_get(data, q), str)
+                       and any(isinstance(x, str) and x in TEXT_KEYS for x in q)]
+            if textual:
+                p = rng.choice(textual)
+        if p is None:
+            return op, data
+        parts = [rng.choice(SPECIAL_TEXTS) for _ in range(rng.randint(1, 3))]
+        data = _set(data, p, (_get(data, p) if rng.random() < 0.5 else "") + "".join(parts))
+    elif op == "name":
+        data["部门"] = rng.choice(DEPT_NAMES) + (rng.choice(SPECIAL_TEXTS) if rng.random() < 0.2 else "")
+    elif op in ("deep", "big"):
+        want = (lambda v: True) if op == "deep" else (lambda v: isinstance(v, list))
+        p = _pick(rng, data, want)
+        if p is None:
+            return op, data
+        if op == "big":
+            cur = _get(data, p)
+            if cur and rng.random() < 0.6:
+                data = _set(data, p, [cur[0]] * rows)  # 10,000 copies of a real row
+                return op, data
+        data = _set(data, p, _value(rng, op, rows))
+    elif op == "dup-item":
+        p = _pick(rng, data, lambda v: isinstance(v, list) and v)
+        if p is None:
+            return op, data
+        lst = _get(data, p)
+        lst.insert(rng.randrange(len(lst) + 1), rng.choice(lst))
+    elif op == "swap":
+        a, b = _pick(rng, data, _is_leaf), _pick(rng, data, _is_leaf)
+        if a is None or b is None or a == b:
+            return op, data
+        va, vb = _get(data, a), _get(data, b)
+        data = _set(data, a, vb)
+        data = _set(data, b, va)
+    elif op == "unknown":
+        p = _pick(rng, data, lambda v: isinstance(v, dict))
+        if p is None:
+            return op, data
+        _get(data, p)[rng.choice(KEY_TYPOS + ["新键", 12345])] = rng.choice(WRONG_TYPES + SPECIAL_TEXTS)
+    elif op == "drop-section":
+        if isinstance(data, dict) and data:
+            del data[rng.choice(list(data))]
+    return op, data
+
+
+# --------------------------------------------------------------------------
+# Byte-level mutations (on the YAML text)
+# --------------------------------------------------------------------------
+
+_NUMBER_TOKEN = re.compile(rb"(?<=: )-?\d+(?:\.\d+)?(?=\s|$|,|})", re.M)
+
+
+def mutate_bytes(rng, raw: bytes) -> tuple[str, bytes]:
+    op = rng.choice(["bom", "crlf", "cr", "tab-indent", "tab-value", "truncate", "delete-line", "dup-line",
+                     "swap-lines", "indent", "flip", "insert-char", "raw-line", "number-token", "gbk", "utf16",
+                     "nul", "whole"])
+    lines = raw.split(b"\n")
+    n = len(lines)
+    if op == "bom":
+        return op, b"\xef\xbb\xbf" + raw
+    if op == "crlf":
+        return op, raw.replace(b"\n", b"\r\n")
+    if op == "cr":
+        return op, raw.replace(b"\n", b"\r")
+    if op == "tab-indent":
+        cands = [i for i, l in enumerate(lines) if l.startswith(b"  ")]
+        if cands:
+            i = rng.choice(cands)
+            lines[i] = b"\t" + lines[i][2:]
+        return op, b"\n".join(lines)
+    if op == "tab-value":
+        cands = [i for i, l in enumerate(lines) if b": " in l]
+        if cands:
+            i = rng.choice(cands)
+            lines[i] = lines[i].replace(b": ", b":\t", 1) if rng.random() < 0.5 else lines[i] + b"\t"
+        return op, b"\n".join(lines)
+    if op == "truncate":
+        return op, raw[: rng.randrange(len(raw) + 1)]
+    if op == "delete-line":
+        del lines[rng.randrange(n)]
+        return op, b"\n".join(lines)
+    if op == "dup-line":
+        i = rng.randrange(n)
+        lines.insert(i, lines[i])
+        return op, b"\n".join(lines)
+    if op == "swap-lines":
+        i, j = rng.randrange(n), rng.randrange(n)
+        lines[i], lines[j] = lines[j], lines[i]
+        return op, b"\n".join(lines)
+    if op == "indent":
+        i = rng.randrange(n)
+        lines[i] = (b" " * rng.choice([1, 2, 3, 4])) + lines[i] if rng.random() < 0.5 else lines[i].lstrip(b" ")
+        return op, b"\n".join(lines)
+    if op == "flip":
+        if not raw:
+            return op, raw
+        b = bytearray(raw)
+        for _ in range(rng.randint(1, 5)):
+            b[rng.randrange(len(b))] = rng.randrange(256)
+        return op, bytes(b)
+    if op == "insert-char":
+        text = raw.decode("utf-8", "replace")
+        for _ in range(rng.randint(1, 3)):
+            i = rng.randrange(len(text) + 1)
+            text = text[:i] + rng.choice(JUNK_CHARS) + text[i:]
+        return op, text.encode("utf-8", "surrogatepass")
+    if op == "raw-line":
+        lines.insert(rng.randrange(n + 1), rng.choice(RAW_LINES).encode())
+        return op, b"\n".join(lines)
+    if op == "number-token":
+        matches = list(_NUMBER_TOKEN.finditer(raw))
+        if not matches:
+            return op, raw
+        m = rng.choice(matches)
+        rep = rng.choice(["1,234.5", "１２.５", "１２．５", ".inf", "-.inf", ".nan", "NaN", "inf", "0x1F", "0o17",
+                          "1e400", "1_000", "12:30", "-0", "1" * 40, "-1", "0.001", "1.5e3", "~", "", "'12'",
+                          "12.5万元", "!!str 12", "!!float x", "!!int 1.5", "[1]", "{a: 1}"])
+        return op, raw[: m.start()] + rep.encode() + raw[m.end():]
+    if op == "gbk":
+        try:
+            return op, raw.decode("utf-8").encode("gb18030")
+        except UnicodeError:
+            return op, raw
+    if op == "utf16":
+        return op, raw.decode("utf-8", "replace").encode("utf-16")
+    if op == "nul":
+        i = rng.randrange(len(raw) + 1)
+        return op, raw[:i] + b"\x00" + raw[i:]
+    # a whole-file replacement
+    return op, rng.choice([
+        b"", b" ", b"\n\n", b"---\n", b"~\n", b"null\n", b"[]\n", b"{}\n", b"- 1\n- 2\n", b"just text\n", b"42\n",
+        b"\xef\xbb\xbf", b"\xef\xbb\xbf\xef\xbb\xbf\xe9\x83\xa8\xe9\x97\xa8: x\n", bytes(range(256)),
+        bytes(rng.randrange(256) for _ in range(rng.randint(1, 400))),
+        bytes(rng.randrange(1, 128) for _ in range(rng.randint(1, 400))),
+        b"[" * 200 + b"]" * 200, b"{a: " * 100 + b"1" + b"}" * 100, b"- " * 100 + b"x\n",
+        b"a: &a [1]\nb: &b [*a, *a]\nc: [*b, *b]\n", b"\x85\xa0\xff\xfe",
+    ])
+
+
+def mutate(rng, rows: int = 10_000) -> tuple[str, bytes]:
+    """One fuzz input: (a short description of what was done, the bytes)."""
+    import copy
+
+    base_raw, base_data = rng.choice(bases())
+    ops: list[str] = []
+    if rng.random() < 0.65:
+        data = copy.deepcopy(base_data)
+        for _ in range(rng.choice([1, 1, 1, 2, 3])):
+            op, data = mutate_data(rng, data, rows)
+            ops.append(op)
+        try:
+            raw = dump(data)
+        except (yaml.YAMLError, RecursionError, ValueError) as exc:  # unrepresentable: keep the original
+            ops.append(f"dump-failed:{type(exc).__name__}")
+            raw = base_raw
+        if rng.random() < 0.2:
+            op, raw = mutate_bytes(rng, raw)
+            ops.append(op)
+    else:
+        raw = base_raw
+        for _ in range(rng.choice([1, 1, 2])):
+            op, raw = mutate_bytes(rng, raw)
+            ops.append(op)
+    return "+".join(ops), raw
+
+
+# --------------------------------------------------------------------------
+# The harness
+# --------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    kind: str  # built / rejected / other
+    detail: str = ""
+    seconds: float = 0.0
+
+
+def _lite_render_all(checked, paths, data):
+    """``render_all`` without the PDF: document model, HTML layout and the DOCX."""
+    from generator.document.build import build_document
+    from generator.renderers import load_all
+    from generator.renderers.html import render_html
+
+    renderers = load_all()
+    doc = build_document(checked.fig, checked.fmt)
+    html = render_html(doc, checked.fmt)
+    assert "<html" in html.lower()
+    return {paths["docx"]: renderers["docx"](doc, checked.fmt)}
+
+
+@contextlib.contextmanager
+def _without_pdf(enabled: bool):
+    import generator.build as build_mod
+
+    if not enabled:
+        yield
+        return
+    saved = build_mod.render_all
+    build_mod.render_all = _lite_render_all
+    try:
+        yield
+    finally:
+        build_mod.render_all = saved
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink())
+
+
+def _check_problem(p, n_lines: int, source: Path) -> str:
+    text = p.format()
+    if p.rule == "internal":
+        return f"internal error: {text}"
+    if not (PROBLEM_AT_LINE.match(text) or (p.location.line == 0 and PROBLEM_AT_FILE.match(text))):
+        return f"not at file:line: {text!r}"
+    if not CJK.search(p.message):
+        return f"message without Chinese: {text!r}"
+    if p.location.file == str(source) and p.location.line > n_lines + 1:
+        return f"line {p.location.line} past the end ({n_lines} lines): {text!r}"
+    if "Traceback" in text:
+        return f"traceback in a message: {text!r}"
+    return ""
+
+
+def _check_docx(data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = z.namelist()
+            if "word/document.xml" not in names:
+                return "DOCX without word/document.xml"
+            for name in names:
+                if name.endswith(".xml") or name.endswith(".rels"):
+                    etree.fromstring(z.read(name))
+    except (zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+        return f"invalid DOCX: {exc}"
+    return ""
+
+
+def classify_detail(raw: bytes, out_dir: str | Path, full_pdf: bool = False, keep: bool = False) -> Outcome:
+    """Build ``raw`` as a department file in a fresh folder under ``out_dir``; see the module doc."""
+    from generator.build import build_department
+
+    work = Path(tempfile.mkdtemp(prefix="fuzz-", dir=out_dir))
+    src_dir, out = work / "src", work / "out"
+    src_dir.mkdir()
+    out.mkdir()
+    source = src_dir / "部门.yaml"
+    source.write_bytes(raw)
+    n_lines = raw.count(b"\n") + raw.count(b"\r") + 1
+    start = time.perf_counter()
+    try:
+        with _without_pdf(not full_pdf):
+            result = build_department(source, out, force=True)
+    except BaseException as exc:  # noqa: BLE001 - exactly what the harness looks for
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        tb = traceback.format_exc(limit=-4)
+        return Outcome("other", f"exception escaped build_department: {type(exc).__name__}: {exc}\n{tb}",
+                       time.perf_counter() - start)
+    finally:
+        seconds = time.perf_counter() - start
+    try:
+        for p in result.problems:
+            bad = _check_problem(p, n_lines, source)
+            if bad:
+                return Outcome("other", bad, seconds)
+        files = _files(out)
+        if result.status == "failed":
+            if not [p for p in result.problems if p.is_error]:
+                return Outcome("other", "failed without an error", seconds)
+            if files:
+                return Outcome("other", f"output written for an invalid input: {files}", seconds)
+            return Outcome("rejected", result.first_error, seconds)
+        if result.status != "built":
+            return Outcome("other", f"unexpected status {result.status}", seconds)
+        if any(p.is_error for p in result.problems):
+            return Outcome("other", "built despite an error", seconds)
+        out_r = out.resolve()
+        for o in result.outputs:
+            if out_r not in Path(o).resolve().parents:
+                return Outcome("other", f"output outside the output folder: {o}", seconds)
+            if not Path(o).is_file():
+                return Outcome("other", f"output missing: {o}", seconds)
+        temps = [f for f in files if f.name.endswith(".tmp")]
+        if temps:
+            return Outcome("other", f"temporary files left: {temps}", seconds)
+        docx = [o for o in result.outputs if str(o).endswith(".docx")]
+        if not docx:
+            return Outcome("other", "no DOCX written", seconds)
+        bad = _check_docx(Path(docx[0]).read_bytes())
+        if bad:
+            return Outcome("other", bad, seconds)
+        if full_pdf:
+            pdf = [o for o in result.outputs if str(o).endswith(".pdf")]
+            if not pdf or not Path(pdf[0]).read_bytes().startswith(b"%PDF-"):
+                return Outcome("other", "no valid PDF written", seconds)
+        return Outcome("built", result.department, seconds)
+    finally:
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def classify(raw: bytes, out_dir: str | Path, full_pdf: bool = False) -> str:
+    """``"built"`` / ``"rejected"`` / ``"other"`` for one input (see the module doc)."""
+    return classify_detail(raw, out_dir, full_pdf).kind
+
+
+def reproduce(seed: int, rows: int = 10_000) -> tuple[str, bytes]:
+    """The input of the long run's case number ``seed``."""
+    import random
+
+    return mutate(random.Random(seed), rows)
+
+
+if __name__ == "__main__":  # python tests/fuzzing.py SEED → classify one long-run case
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    what, data = reproduce(int(sys.argv[1]))
+    with tempfile.TemporaryDirectory() as d:
+        o = classify_detail(data, d, full_pdf="--pdf" in sys.argv)
+    print(what, o.kind, f"{o.seconds:.2f}s", o.detail[:2000], sep="\n")
+
