@@ -33,7 +33,7 @@ from ..formats import Format, TableSpec
 from .context import build_context, cn_number
 from .inline import INLINE
 from .model import Document, Heading, PageBreak, Paragraph, Table, TitlePage, Toc, TocEntry
-from .tables import TABLES
+from .tables import TABLES, fill
 
 MARK = "\x1f"  # starts every inserted value
 NL = "\x1e"  # a newline inside an inserted value
@@ -103,7 +103,7 @@ def _parse(text: str, doc: Document, fig: Figures, fmt: Format) -> None:
                 doc.blocks.append(TitlePage(fig.dept.name, f"{fig.dept.year}年部门预算公开", fig.dept.name,
                                             _clean(" ".join(args))))
             elif cmd == "目录":
-                doc.blocks.append(Toc(title=fmt.manifest.get("目录标题", "目  录")))
+                doc.blocks.append(Toc(title=fill(str(fmt.manifest.get("目录标题", "目  录")), fig)))
             elif cmd == "分页":
                 doc.blocks.append(PageBreak())
             elif cmd == "公开表":
