@@ -148,7 +148,10 @@ def translate(err: dict, root: type[BaseModel]) -> tuple[str, str]:
     if t == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         expected = expected.replace("'", "").replace(" or ", "、").replace(", ", "、")
-        return rule, f"应为以下之一：{expected}；实际是{_found(err.get('input'))}"
+        found = err.get("input")
+        guess = difflib.get_close_matches(str(found), expected.split("、"), n=1, cutoff=0.5) if isinstance(found, str) else []
+        hint = f"；您是不是想写“{guess[0]}”？" if guess else ""
+        return rule, f"应为以下之一：{expected}；实际是{_found(found)}{hint}"
     if t.startswith(("amount.", "code.", "text.", "count.", "glossary.")):
         return rule, err["msg"]
     if t == "union_tag_invalid" or t.endswith("_type") or t.endswith("_parsing") or t in ("greater_than_equal", "less_than_equal"):

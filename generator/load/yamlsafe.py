@@ -27,6 +27,7 @@ MAX_DEPTH = 40
 Path_ = tuple  # a path into the data: ("项目", 2, "名称")
 Marks = dict[tuple, tuple[int, int]]
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
 _FLOAT_RE = re.compile(r"^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$")
 
@@ -41,6 +42,10 @@ _MESSAGES = [
     ("found undefined alias", "使用了未定义的别名（*）"),
     ("found unknown escape character", "双引号文字中有无法识别的转义字符（\\），请改用单引号"),
     ("expected <block end>, but found", "缩进不一致或多余的内容"),
+    ("expected ',' or '}'", "花括号 { } 中的内容有误：缺少逗号或右括号，或文字中含有“[”“:”等符号（请给文字加引号）"),
+    ("expected ',' or ']'", "方括号 [ ] 中的内容有误：缺少逗号或右括号（含逗号的文字请加引号）"),
+    ("found character '@' that cannot start", "“@”不能作为值的开头：请给这段文字加引号"),
+    ("found character '`' that cannot start", "“`”不能作为值的开头：请给这段文字加引号"),
     ("while scanning a quoted scalar", "引号没有闭合"),
     ("found unacceptable character", "文件中含有不可打印的控制字符"),
 ]
@@ -188,6 +193,9 @@ class _Builder:
 
     def scalar(self, node: yaml.ScalarNode, path: tuple) -> Any:
         tag, value = node.tag, node.value
+        if _SURROGATE.search(value):  # only a "\uD800" escape can make one; it cannot be printed or saved
+            self._err("yaml.surrogate", "文字中含有无效的 Unicode 字符（U+D800–U+DFFF 代理码位，多半来自双引号里的“\\u”转义）：请删除或改写", node, path)
+            return ""
         if tag == "tag:yaml.org,2002:str":
             return value
         if tag == "tag:yaml.org,2002:null":
