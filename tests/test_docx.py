@@ -19,6 +19,7 @@ from types import SimpleNamespace
 
 import docx
 import pytest
+from docx.enum.text import WD_TAB_ALIGNMENT
 from lxml import etree
 
 from generator.document.model import Cell, Document, Heading, PageBreak, Paragraph, Table, TitlePage, Toc, TocEntry
@@ -331,3 +332,46 @@ def test_libreoffice_converts_it_to_pdf(converted):
     text = re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in reader.pages))
     assert "A&B<c>" in text and "{{x}}" in text
     assert text.count("功能分类科目名称") >= 2  # the header row repeats on the next page
+
+
+def test_bookmark_names_are_valid_and_unique():
+    doc = Document(title="t", department="d", year=2024, format_name="kezhou-2020", blocks=[
+        Toc(entries=[TocEntry("甲", "x第一"), TocEntry("乙", "x第二"), TocEntry("丙", "1-a")]),
+        Heading("甲", 1, "x第一"), Heading("乙", 1, "x第二"), Heading("丙", 2, "1-a")])
+    body = open_docx(render_docx(doc, kezhou())).element.body
+    names = [b.get(W + "name") for b in body.iter(W + "bookmarkStart")]
+    assert len(set(names)) == 3 and all(re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,39}", n) for n in names)
+    assert [h.get(W + "anchor") for h in body.iter(W + "hyperlink")] == names
+
+
+def test_table_breaks_and_caption_row():
+    def table(anchor, **kw):
+        return Table(anchor=anchor, key="k", number="", title=f"表{anchor}", caption_left="编制部门：测试局",
+                     header=[[Cell("项目"), Cell("金额")]], body=[[Cell("合计"), Cell("")]], **kw)
+
+    doc = Document(title="t", department="d", year=2024, format_name="kezhou-2020", blocks=[
+        Paragraph("正文。"),
+        Heading("第二部分 公开表", 1, "p2"),
+        table("a"),  # follows its part heading: same page
+        table("b", caption_lines=["预算年度：2024"]),  # starts a page
+        Paragraph("说明。"),
+        table("c", toc=False),  # inline (绩效目标表): flows with the text
+    ])
+    document = open_docx(render_docx(doc, kezhou()))
+    titles = {p.text: p for p in document.paragraphs if p.style.name in ("Table Title", "Inline Table Title")}
+    assert titles["表c"].style.name == "Inline Table Title"
+    def breaks(p) -> bool:  # direct formatting, else the style chain
+        if p.paragraph_format.page_break_before is not None:
+            return p.paragraph_format.page_break_before
+        style = p.style
+        while style is not None and style.paragraph_format.page_break_before is None:
+            style = style.base_style
+        return bool(style and style.paragraph_format.page_break_before)
+
+    assert not breaks(titles["表a"])
+    assert breaks(titles["表b"]) and titles["表b"].paragraph_format.page_break_before is None  # the style's 段前分页
+    assert not breaks(titles["表c"])
+    assert titles["表c"].paragraph_format.space_before is not None
+    row = next(p for p in document.paragraphs if "预算年度" in p.text)
+    assert row.text == "编制部门：测试局\t预算年度：2024\t单位：万元"
+    assert [s.alignment for s in row.paragraph_format.tab_stops] == [WD_TAB_ALIGNMENT.CENTER, WD_TAB_ALIGNMENT.RIGHT]

@@ -13,15 +13,16 @@ document.  What the template holds:
 * styles: Normal, Body Text (正文, first line indented two characters), List
   Paragraph, Note, Signature (right-aligned), heading 1-3, Title / Subtitle /
   Cover Text (封面), TOC Heading and toc 1-3 (目录: right tab with dot leader),
-  Table Number / Table Title (段前分页: every table starts a page), Table
-  Caption, Table Header / Table Text (+ Small, for very wide tables), Table
+  Table Number / Table Title (段前分页: every table starts a page), Inline
+  Table Title (tables inside the text, e.g. 绩效目标表), Table Caption, Table Header / Table Text (+ Small, for very wide tables), Table
   Note, the table style "Disclosure Table" (single-line borders, rows never
   split), header / footer.  Every style names its East Asian font explicitly
   (w:rFonts w:eastAsia=…, plus ascii/hAnsi/cs): python-docx's ``font.name``
   alone would leave Chinese text to Word's theme font.
 * page setup: A4 portrait.  Landscape sections (wide tables) use the margins in
   the custom document property ``LandscapeMarginsMM`` (文件 → 信息 → 属性 →
-  高级属性 → 自定义), e.g. ``top=20 right=20 bottom=18 left=20 header=10 footer=8``.
+  高级属性 → 自定义), e.g. ``top=20 right=20 bottom=18 left=20 header=10 footer=8``;
+  ``KeepInlineTablesTogether`` = 1 keeps each inline table on one page when it fits.
 * footer: "第 {PAGE} 页 共 {= {NUMPAGES} - {{ cover_pages }}} 页" as real Word
   fields; the cover is numbered 0 and not counted, as in the PDF.  (Word and
   WPS evaluate the formula; LibreOffice ignores it and shows NUMPAGES, which
@@ -34,7 +35,7 @@ document.  What the template holds:
   available to tags placed in the template by hand.
 
 The kezhou-2020 variant mirrors templates/kezhou-2020/style.css (the PDF
-layout); national-2024 is closer to GB/T 9704 (三号仿宋, 小标宋 titles).
+layout); national-2024 mirrors templates/national-2024/style.css (GB/T 9704 版心, 三号仿宋).
 """
 
 from __future__ import annotations
@@ -86,9 +87,11 @@ KEZHOU_2020 = {
     "table_title_size": 16,  # 三号
     "table_size": 10.5,  # 五号
     "table_small_size": 9,  # 小五
-    "table_line": 1.35,  # exact line height of table text, × font size
+    "table_line": 1.2,  # exact line height of table text (and table titles), × font size
     "note_size": 12,  # 小四
     "footer_size": 10.5,
+    "inline_title_size": 16,  # titles of inline tables (绩效目标表 in the 情况说明)
+    "keep_inline_tables": False,  # custom property KeepInlineTablesTogether: inline tables never split
     "table_new_page": True,  # each table starts a page (style "Table Number"/"Table Title": 段前分页)
     # millimetres; the landscape margins are stored as the custom property LandscapeMarginsMM
     "margins": {"top": 25, "right": 24, "bottom": 22, "left": 26, "header": 12, "footer": 10},
@@ -98,25 +101,23 @@ KEZHOU_2020 = {
 
 NATIONAL_2024 = dict(
     KEZHOU_2020,
-    # closer to GB/T 9704: 三号仿宋 body, 小标宋 titles, 版心 156 × 225 mm
-    body_font="仿宋",
-    body_size=16,
+    # mirrors templates/national-2024/style.css: GB/T 9704 版心, 三号仿宋 on a 28pt line
+    body_size=16,  # 三号
     body_line=28,
-    heading_fonts=("方正小标宋简体", "黑体", "楷体"),
+    heading_fonts=("黑体", "黑体", "楷体_GB2312"),
     heading_sizes=(22, 16, 16),
-    heading_bold=(False, False, False),
-    title_font="方正小标宋简体",
-    title_size=36,
+    heading_bold=(False, False, True),
+    title_size=26,
     subtitle_size=26,
     toc_title_size=22,
     toc_size=16,
-    table_title_font="方正小标宋简体",
-    table_title_bold=False,
     table_title_size=18,
-    note_size=14,
-    footer_size=14,
-    margins={"top": 37, "right": 26, "bottom": 35, "left": 28, "header": 15, "footer": 25},
-    landscape_margins={"top": 28, "right": 25, "bottom": 26, "left": 25, "header": 15, "footer": 15},
+    inline_title_size=14,
+    keep_inline_tables=True,  # .table-block.inline { break-inside: avoid }
+    note_size=12,
+    footer_size=14,  # 四号
+    margins={"top": 37, "right": 26, "bottom": 35, "left": 28, "header": 15, "footer": 22},
+    landscape_margins={"top": 28, "right": 37, "bottom": 26, "left": 35, "header": 12, "footer": 14},
     footer=("— ", "PAGE", " —"),
 )
 
@@ -234,8 +235,13 @@ def build_styles(v: dict, text_width: int) -> list[str]:
                    rpr(v, v["table_number_font"], v["table_number_size"]), next_id="TableTitle"),
         para_style("TableTitle", "Table Title",
                    ppr(keep_next=True, page_break=v["table_new_page"], before=3, after=8,
-                       line=v["table_title_size"] * 1.4, jc="center"),
+                       line=round(v["table_title_size"] * v["table_line"], 1), jc="center"),
                    rpr(v, v["table_title_font"], v["table_title_size"], bold=v["table_title_bold"]),
+                   next_id="TableCaption"),
+        para_style("InlineTableTitle", "Inline Table Title",
+                   ppr(keep_next=True, before=6, after=4, line=round(v["inline_title_size"] * v["table_line"], 1),
+                       jc="center"),
+                   rpr(v, v["table_title_font"], v["inline_title_size"], bold=v["table_title_bold"]),
                    next_id="TableCaption"),
         para_style("TableCaption", "Table Caption", ppr(keep_next=True, after=4, jc="left"),
                    rpr(v, tf, v["table_size"]), next_id="TableCaption"),
@@ -274,8 +280,8 @@ def build_styles(v: dict, text_width: int) -> list[str]:
         f'<w:tblPr><w:jc w:val="center"/><w:tblBorders>'
         + "".join(f'<w:{side} w:val="single" w:sz="6" w:space="0" w:color="000000"/>'
                   for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-        + '</w:tblBorders><w:tblCellMar><w:top w:w="40" w:type="dxa"/><w:left w:w="68" w:type="dxa"/>'
-        '<w:bottom w:w="40" w:type="dxa"/><w:right w:w="68" w:type="dxa"/></w:tblCellMar></w:tblPr>'
+        + '</w:tblBorders><w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="68" w:type="dxa"/>'
+        '<w:bottom w:w="28" w:type="dxa"/><w:right w:w="68" w:type="dxa"/></w:tblCellMar></w:tblPr>'
         '<w:trPr><w:cantSplit/></w:trPr><w:tcPr><w:vAlign w:val="center"/></w:tcPr></w:style>',
     ]
     return styles
@@ -424,6 +430,7 @@ def build_document(v: dict) -> Document:
     add_custom_properties(document, {
         # read by generator/renderers/docx.py for the landscape sections of wide tables
         "LandscapeMarginsMM": " ".join(f"{k}={lm[k]}" for k in ("top", "right", "bottom", "left", "header", "footer")),
+        "KeepInlineTablesTogether": "1" if v["keep_inline_tables"] else "0",
     })
 
     settings = document.settings.element

@@ -49,7 +49,8 @@ from markupsafe import Markup, escape
 from ..document.model import Cell, Document, Heading, PageBreak, Paragraph, Table, TitlePage, Toc
 from ..errors import Location, Problem, RenderError, TemplateError
 from ..formats import Format
-from . import register
+from . import pdf as _pdf  # noqa: F401  registered first, whoever imports this module: the PDF
+from . import register     # renderer fills the 目录 page numbers this one prints
 
 # --------------------------------------------------------------------------
 # Text
@@ -215,12 +216,13 @@ STYLES = {
     "normal": "Normal", "body": "Body Text", "list": "List Paragraph", "note": "Note", "signature": "Signature",
     "h1": "heading 1", "h2": "heading 2", "h3": "heading 3",
     "toc_title": "TOC Heading", "toc1": "toc 1", "toc2": "toc 2", "toc3": "toc 3",
-    "table_number": "Table Number", "table_title": "Table Title", "table_caption": "Table Caption",
+    "table_number": "Table Number", "table_title": "Table Title", "inline_title": "Inline Table Title",
+    "table_caption": "Table Caption",
     "table_header": "Table Header", "table_text": "Table Text",
     "table_header_small": "Table Header Small", "table_text_small": "Table Text Small",
     "table_note": "Table Note", "table": "Disclosure Table",
 }
-_FALLBACK = {"table_header_small": "table_header", "table_text_small": "table_text", "table_number": "table_caption",
+_FALLBACK = {"inline_title": "table_title", "table_header_small": "table_header", "table_text_small": "table_text", "table_number": "table_caption",
              "list": "body", "note": "body", "toc3": "toc2"}
 
 
@@ -240,6 +242,8 @@ class _BodyBuilder:
         self.final_sectPr = final
         self.portrait = _page_of(final)
         self.landscape = _landscape_page(self.portrait, _custom_property(tpl_docx, "LandscapeMarginsMM"))
+        keep = (_custom_property(tpl_docx, "KeepInlineTablesTogether") or "").strip().lower()
+        self.keep_inline = keep in ("1", "true", "yes", "是")
         # What ``tpl.new_subdoc()`` makes for an empty subdocument, without docxcompose:
         # a python-docx document of its own whose part (styles) is the template's.
         element = parse_xml(f"<w:document {nsdecls('w', 'r')}><w:body/></w:document>")
@@ -253,9 +257,10 @@ class _BodyBuilder:
             if anchor and isinstance(b, (Heading, Table)) and anchor not in self.bookmarks:
                 name = self._bookmark_name(anchor, len(self.bookmarks))
                 taken = set(self.bookmarks.values())
+                base, n = name, 1
                 while name in taken:
-                    name = f"b{len(taken)}_{name}"[:40]
-                    taken.add(name)
+                    n += 1
+                    name = f"{base[:36]}_{n}"
                 self.bookmarks[anchor] = name
         self.placed: set[str] = set()
         self.bookmark_id = 0
@@ -263,6 +268,7 @@ class _BodyBuilder:
         self.in_landscape = False
         self.section_has_content = False
         self.pending_break = False
+        self.gap = 0  # space (EMU) owed before the next paragraph: the margin around an inline table
         self.prev: object = None
 
     # -- styles ------------------------------------------------------------
@@ -330,6 +336,9 @@ class _BodyBuilder:
                 run.bold = True
         if align in _PARA_ALIGN:
             p.paragraph_format.alignment = _PARA_ALIGN[align]
+        if self.gap and self.section_has_content:
+            p.paragraph_format.space_before = max(self.gap, _style_space_before(style))
+        self.gap = 0
         self._break_rule(p, style, page_break)
         self.section_has_content = True
         return p
@@ -338,7 +347,7 @@ class _BodyBuilder:
         """Page break before ``p``: pending ones apply, but never at the top of a new section
         (its break already starts a page; a 段前分页 there would add an empty one).
         ``page_break`` None lets the style decide; False is written only to cancel the style's."""
-        style_breaks = bool(style.paragraph_format.page_break_before)
+        style_breaks = _style_breaks(style)
         if not self.section_has_content:
             page_break = False
         elif self.pending_break:
@@ -434,11 +443,21 @@ class _BodyBuilder:
     def table(self, t: Table) -> None:
         page = self.landscape if t.landscape else self.portrait
         width = page.text_width
+        # A table starts a page (the styles' 段前分页) unless it follows its part heading or is
+        # an inline table (not in the 目录, e.g. 绩效目标表), which flows with the text — as in the PDF.
+        inline = not t.toc
+        after_part_heading = isinstance(self.prev, Heading) and self.prev.level == 1
         first = True
 
         def block_paragraph(text, key, **kw):
             nonlocal first
-            p = self._paragraph(text, key, page_break=None if first else False, **kw)
+            if first and inline:
+                self.gap = max(self.gap, Mm(4))
+            if not first or inline or after_part_heading:
+                page_break = False
+            else:  # the table's styles decide (段前分页); a caption row opening the block says so itself
+                page_break = True if key == "table_caption" else None
+            p = self._paragraph(text, key, page_break=page_break, **kw)
             if first:
                 self._bookmark(p._p, t.anchor)
             first = False
@@ -446,18 +465,30 @@ class _BodyBuilder:
 
         if t.number:
             block_paragraph(t.number, "table_number")
-        block_paragraph(t.title, "table_title")
-        for line in t.caption_lines:
-            block_paragraph(line, "table_caption", align="center")
-        if t.caption_left or t.caption_right:
-            p = block_paragraph(f"{_clean(t.caption_left)}\t{_clean(t.caption_right)}", "table_caption")
+        if t.title:
+            block_paragraph(t.title, "inline_title" if inline else "table_title")
+        if t.caption_left or t.caption_right or t.caption_lines:
+            # one caption row: left | caption lines (centred) | right, on tab stops of this page's width
+            lines = [_clean(x) for x in t.caption_lines]
+            middle = ("\t" + "\n\t".join(lines)) if lines else ""
+            p = block_paragraph(f"{_clean(t.caption_left)}{middle}\t{_clean(t.caption_right)}", "table_caption")
+            if lines:
+                p.paragraph_format.tab_stops.add_tab_stop(Twips(width // 2), WD_TAB_ALIGNMENT.CENTER)
             p.paragraph_format.tab_stops.add_tab_stop(Twips(width), WD_TAB_ALIGNMENT.RIGHT)
         tbl = self._table_xml(t, width)
+        if tbl is not None and inline and self.keep_inline:
+            # Word keeps a table on one page when every row but the last is "keep with next"
+            for tr in tbl.findall(W_NS + "tr")[:-1]:
+                for ppr in tr.iter(W_NS + "pPr"):
+                    keep_next = etree.Element(W_NS + "keepNext")
+                    ppr.find(W_NS + "pStyle").addnext(keep_next)
         if tbl is not None:
             self.body.append(tbl)
             self.section_has_content = True
         for note in t.notes:
             block_paragraph(note, "table_note")
+        if inline:
+            self.gap = Mm(6)
 
     def _table_xml(self, t: Table, width: int):
         rows = [*t.header, *t.body]
@@ -480,6 +511,10 @@ class _BodyBuilder:
         _sub(pr, "tblW", w=sum(widths), type="dxa")
         _sub(pr, "jc", val="center")
         _sub(pr, "tblLayout", type="fixed")
+        if small:  # tighter padding for very wide tables
+            mar = _sub(pr, "tblCellMar")
+            for side, w in (("top", 34), ("left", 45), ("bottom", 34), ("right", 45)):
+                _sub(mar, side, w=w, type="dxa")
         _sub(pr, "tblLook", val="0000", firstRow=0, lastRow=0, firstColumn=0, lastColumn=0, noHBand=1, noVBand=1)
         grid = _sub(tbl, "tblGrid")
         for w in widths:
@@ -535,6 +570,25 @@ class _BodyBuilder:
         """The body's children as XML text (prefix ``w:`` as in every Word part)."""
         xml = etree.tostring(self.body, encoding="unicode")
         return re.sub(r"^<w:body[^>]*>|</w:body>$", "", xml)  # (an empty body: "<w:body .../>" → "")
+
+
+def _style_space_before(style) -> int:
+    while style is not None:
+        value = style.paragraph_format.space_before
+        if value is not None:
+            return value
+        style = style.base_style
+    return 0
+
+
+def _style_breaks(style) -> bool:
+    """The style's 段前分页, inherited through 基于 (basedOn)."""
+    while style is not None:
+        value = style.paragraph_format.page_break_before
+        if value is not None:
+            return value
+        style = style.base_style
+    return False
 
 
 def _place(rows: list[list[Cell]]) -> list[list[tuple[int, int, Cell | None, str | None]]]:
@@ -660,11 +714,12 @@ def render_docx(doc: Document, fmt: Format) -> bytes:
     if ends_landscape:
         _apply_page(out_docx.element.find(qn("w:body")).find(qn("w:sectPr")), builder.landscape, True)
     props = out_docx.core_properties
-    props.title = _clean(doc.title)
-    props.subject = _clean(doc.title)
-    props.author = _clean(doc.author or doc.department)
-    props.keywords = _clean(f"部门预算公开, {doc.department}, {doc.year}")
-    props.language = _clean(doc.lang)
+    # python-docx refuses core properties longer than 255 characters (a very long department name)
+    props.title = _clean(doc.title)[:255]
+    props.subject = _clean(doc.title)[:255]
+    props.author = _clean(doc.author or doc.department)[:255]
+    props.keywords = _clean(f"部门预算公开, {doc.department}, {doc.year}")[:255]
+    props.language = _clean(doc.lang)[:255]
     buf = io.BytesIO()
     try:
         tpl.save(buf)
