@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from .load.describe import describe as _kind
 from .money import CENT, D, TEN_THOUSAND, round2
 
 # The income sources (资金来源), in the order the tables print them.
@@ -93,18 +94,6 @@ def _text(value: Any) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "空值"
-    if isinstance(value, bool):
-        return "是/否（布尔值）"
-    if isinstance(value, list):
-        return "列表"
-    if isinstance(value, dict):
-        return "映射（键: 值）"
-    return f"“{value}”"
 
 
 Text = Annotated[str, BeforeValidator(_text)]

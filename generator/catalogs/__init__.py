@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Iterator
 
+from ..load.describe import describe
 from ..errors import Location, Problem, UserError
 from ..load.yamlsafe import load_yaml_file, load_yaml_text
 
@@ -202,20 +203,6 @@ def _pick(kind: str, year: int) -> Catalog:
 # -- overrides ---------------------------------------------------------------------
 
 
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "空值"
-    if isinstance(value, bool):
-        return "真假值"
-    if isinstance(value, dict):
-        return "映射"
-    if isinstance(value, list):
-        return "列表"
-    if isinstance(value, str):
-        return f"文字“{value}”"
-    return f"“{value}”"
-
-
 @functools.lru_cache(maxsize=64)
 def _read_override(path: str, _mtime_ns: int, _size: int) -> tuple[dict[str, tuple[tuple[str, str, Location], ...]], tuple[Problem, ...]]:
     """Parse an override file into {section: ((code, name, location), ...)} plus problems.
@@ -243,7 +230,7 @@ def _read_override(path: str, _mtime_ns: int, _size: int) -> tuple[dict[str, tup
     if data is None:
         return sections, ()
     if not isinstance(data, dict):
-        problem(f"科目覆盖文件的顶层应为映射（键为{allowed}），实际为{_type_name(data)}")
+        problem(f"科目覆盖文件的顶层应为映射（键为{allowed}），实际为{describe(data)}")
         return sections, tuple(problems)
     for key, body in data.items():
         if key not in (FUNCTION_KEY, ECONOMIC_KEY):
@@ -254,7 +241,7 @@ def _read_override(path: str, _mtime_ns: int, _size: int) -> tuple[dict[str, tup
         if body is None:
             continue
         if not isinstance(body, dict):
-            problem(f"“{key}”应为“科目编码: 科目名称”的映射，实际为{_type_name(body)}", key)
+            problem(f"“{key}”应为“科目编码: 科目名称”的映射，实际为{describe(body)}", key)
             continue
         entries = []
         for raw_code, name in body.items():
@@ -263,7 +250,7 @@ def _read_override(path: str, _mtime_ns: int, _size: int) -> tuple[dict[str, tup
                 problem(f"{key}科目编码应为{lengths}数字，实际为“{code}”", key, raw_code)
                 continue
             if not isinstance(name, str) or not name.strip():
-                problem(f"{key}科目 {code} 的名称应为非空文字，实际为{_type_name(name)}", key, raw_code)
+                problem(f"{key}科目 {code} 的名称应为非空文字，实际为{describe(name)}", key, raw_code)
                 continue
             entries.append((code, name.strip(), loc(key, raw_code)))
         sections[key] = tuple(entries)

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Location, Problem, Severity
 from ..model import Department
+from .describe import describe as _found
 from .yamlsafe import Marks, format_path, load_yaml_bytes
 
 
@@ -94,23 +95,6 @@ def _unwrap(tp: Any) -> Any:
 
 def _aliases(model: type[BaseModel]) -> list[str]:
     return [f.alias or n for n, f in model.model_fields.items()]
-
-
-def _found(value: Any) -> str:
-    if value is None:
-        return "空值"
-    if isinstance(value, bool):
-        return "是/否（布尔值）"
-    if isinstance(value, dict):
-        return "映射（键: 值）"
-    if isinstance(value, list):
-        return "列表"
-    if isinstance(value, Decimal):
-        return f"数字 {value}"
-    if isinstance(value, int):
-        return f"整数 {value}"
-    text = str(value)
-    return f"“{text[:40]}{'…' if len(text) > 40 else ''}”"
 
 
 def _expected(err: dict) -> str:
