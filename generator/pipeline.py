@@ -67,8 +67,10 @@ def _last_year_figures(loaded: Loaded, problems: list[Problem], depth: int) -> d
         problems.append(Problem("last-year.file", f"找不到上年文件“{dept.last_year.file}”（{path}）", where))
         return {}
     prev = check_file(path, depth=depth + 1)
-    if not prev.ok or prev.fig is None:
-        problems.append(Problem("last-year.invalid", f"上年文件“{dept.last_year.file}”有 {len(prev.errors)} 个错误，未能取得上年数（先运行 disclose check 检查该文件）", where))
+    # last year's file only has to be valid data; what a print format needs is not asked of it
+    errors = [p for p in prev.errors if not p.rule.startswith("format.")]
+    if errors or prev.fig is None:
+        problems.append(Problem("last-year.invalid", f"上年文件“{dept.last_year.file}”有 {len(errors)} 个错误，未能取得上年数（先运行 disclose check 检查该文件）", where))
         return {}
     if prev.fig.dept.year != dept.year - 1:
         problems.append(Problem("last-year.year", f"上年文件的年度应为 {dept.year - 1}，实际是 {prev.fig.dept.year}", where))

@@ -59,9 +59,13 @@ def missing_for_format(loaded: Loaded, fmt: Format) -> list[Problem]:
     problems: list[Problem] = []
     if not isinstance(loaded.raw, dict):
         return problems
+    last = loaded.raw.get("上年")
+    has_last_file = isinstance(last, dict) and bool(last.get("文件"))
     for entry in fmt.requires:
         spec = entry["字段"] if isinstance(entry, dict) else str(entry)
         why = entry.get("用于", "") if isinstance(entry, dict) else ""
+        if has_last_file and (spec.startswith("上年.") or spec.endswith(".上年")):
+            continue  # last year's figures come from last year's file (its problems are reported there)
         for parent, full, value in _walk(loaded.raw, spec.split("."), ()):
             if _empty(value):
                 where = _label(loaded, full)
