@@ -3,7 +3,9 @@
 The template only lays out the model (every string and number in it is final
 text); autoescape is on, so text from the YAML can never become markup. The
 format's stylesheet is inlined in ``<style>`` so the HTML stands on its own
-and WeasyPrint fetches nothing.
+and WeasyPrint fetches nothing. (The PDF renderer asks for the HTML without
+it, ``inline_css=False``, and hands WeasyPrint the stylesheet parsed once per
+process instead.)
 """
 
 from __future__ import annotations
@@ -61,17 +63,24 @@ def environment(folder: Path) -> jinja2.Environment:
     return env
 
 
-def _stylesheet(doc: Document, fmt: Format) -> str:
+#: Appended to every stylesheet: a very long unbroken string (a URL, 500 letters without a
+#: space) wraps at the margin instead of running off the page. Inherited, so any element whose
+#: format sets ``overflow-wrap`` keeps its own value.
+SAFETY_CSS = "\nhtml { overflow-wrap: anywhere; }\n"
+
+
+def stylesheet_text(doc: Document, fmt: Format) -> str:
+    """The stylesheet the document is laid out with: the model's own, else the format's file."""
     if doc.css:
-        return doc.css
+        return doc.css + SAFETY_CSS
     path = fmt.css
     if not path.is_file():
-        return ""
-    return path.read_text(encoding="utf-8")
+        return SAFETY_CSS
+    return path.read_text(encoding="utf-8") + SAFETY_CSS
 
 
-def render_html(doc: Document, fmt: Format) -> str:
-    """The whole document as one HTML page (stylesheet inlined)."""
+def render_html(doc: Document, fmt: Format, *, inline_css: bool = True) -> str:
+    """The whole document as one HTML page (stylesheet inlined unless ``inline_css=False``)."""
     folder = Path(fmt.folder)
     template_path = Path(fmt.html_template)
     try:
@@ -81,7 +90,7 @@ def render_html(doc: Document, fmt: Format) -> str:
             "format.template", f"HTML 模板必须位于格式文件夹内：{template_path}", Location(str(folder / "manifest.yaml")))])
     try:
         template = environment(folder).get_template(name)
-        return template.render(doc=doc, css=_stylesheet(doc, fmt))
+        return template.render(doc=doc, css=stylesheet_text(doc, fmt) if inline_css else "")
     except jinja2.TemplateNotFound:
         raise TemplateError(problems=[Problem(
             "format.template", f"找不到 HTML 模板“{name}”", Location(str(folder / "manifest.yaml")))]) from None
