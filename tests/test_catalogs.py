@@ -446,3 +446,17 @@ def test_missing_override_file_is_a_user_error(tmp_path):
     with pytest.raises(UserError) as exc:
         function_catalog(2020, (str(tmp_path / "nope.yaml"),))
     _problems(exc)
+
+
+def test_builtin_catalog_files_pass_the_strict_loader():
+    """Runtime parses the shipped catalogs with libyaml; here they must also pass the strict loader."""
+    from importlib import resources
+
+    from generator.load.yamlsafe import load_yaml_text
+
+    folder = resources.files("generator.catalogs") / "data"
+    names = [f.name for f in folder.iterdir() if f.name.endswith(".yaml")]
+    assert names
+    for name in names:
+        _, _, problems = load_yaml_text((folder / name).read_text(encoding="utf-8"), name)
+        assert problems == [], name
