@@ -32,7 +32,7 @@ class BuildResult:
 def output_paths(checked: Checked, out_dir: Path) -> dict[str, Path]:
     dept = checked.fig.dept  # type: ignore[union-attr]
     folder_name = safe_name(dept.name)
-    stem = safe_name(f"{dept.name}{dept.year}年部门预算公开")
+    stem = f"{folder_name}{dept.year}年部门预算公开"  # a long name is shortened, the year is kept
     folder = confined(out_dir, folder_name)
     return {"pdf": confined(folder, f"{stem}.pdf"), "docx": confined(folder, f"{stem}.docx"),
             "data": confined(folder, "data")}
@@ -106,8 +106,9 @@ def render_all(checked: Checked, paths: dict[str, Path], data: bool) -> dict[Pat
     renderers = load_all()
     doc = build_document(checked.fig, checked.fmt)  # type: ignore[arg-type]
     files: dict[Path, bytes] = {}
-    for ext, render in renderers.items():
-        files[paths[ext]] = render(doc, checked.fmt)  # type: ignore[arg-type]
+    # the PDF first: its layout fills the 目录 page numbers that the DOCX prints too
+    for ext in sorted(renderers, key=lambda e: e != "pdf"):
+        files[paths[ext]] = renderers[ext](doc, checked.fmt)  # type: ignore[arg-type]
     if data:
         from .opendata import export
         for name, blob in export(doc, checked.fig).items():  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import glob
 import os
 import re
 import tempfile
@@ -17,13 +18,23 @@ from .errors import Location, OutputError, Problem
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 
+# File names are limited to 255 bytes; a name is used inside ".<name>.docx.XXXXXXXX.tmp" and
+# "<name>2020年部门预算公开.docx", so it stays well below that.
+MAX_NAME_BYTES = 180
+
+
 def safe_name(text: str, limit: int = 80) -> str:
-    """A file-name-safe version of a department name: no separators, no '..', no control chars."""
+    """A file-name-safe version of a department name: no separators, no '..', no control chars.
+
+    At most ``limit`` characters and :data:`MAX_NAME_BYTES` bytes of UTF-8.
+    """
     name = unicodedata.normalize("NFC", str(text))
     name = _UNSAFE.sub("_", name)
     name = name.replace("..", "_").strip(" .")
-    if len(name.encode("utf-8")) > limit * 3:
-        name = name[:limit]
+    name = name[:limit]
+    while len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        name = name[:-1]
+    name = name.strip(" .")
     return name or "未命名部门"
 
 
@@ -61,16 +72,29 @@ def ensure_dir(path: Path) -> None:
         raise _explain(exc, path / "x") from None
 
 
+def remove_stale_temps(path: Path) -> None:
+    """Delete the temporary siblings of ``path`` (``.<name>.XXXXXXXX.tmp``) a killed build left behind.
+
+    Only called under :func:`department_lock`: no other build of the department is writing them.
+    """
+    with contextlib.suppress(OSError):
+        for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
 def write_atomic(files: dict[Path, bytes]) -> None:
     """Write every file to a temporary sibling, fsync, then rename each into place.
 
     Nothing is renamed until every file is fully written, so a failure or a kill
-    leaves the previous files byte-identical.
+    leaves the previous files byte-identical. Call it under :func:`department_lock`:
+    it first removes the temporary files a killed earlier build may have left.
     """
     temps: list[tuple[str, Path]] = []
     try:
         for path, data in files.items():
             ensure_dir(path.parent)
+            remove_stale_temps(path)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             temps.append((tmp, path))
             os.fchmod(fd, 0o666 & ~_umask())

@@ -47,6 +47,9 @@ EXAMPLES = sorted((ROOT / "departments").glob("*.yaml"))
 PROBLEM_AT_LINE = re.compile(r"^.+:\d+:\d+: (错误|警告)\[[^\]]+\] ")
 PROBLEM_AT_FILE = re.compile(r"^.+: (错误|警告)\[[^\]]+\] ")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+QUOTED = re.compile(r"“[^”]*”|（实际是[^）]*）|“[^”]*$")
+ENGLISH = re.compile(r"[A-Za-z]{2,} [a-z]{2,} [a-z]{2,}")  # an untranslated library message
+LOCK = ".disclose.lock"  # taken before writing; not output
 
 
 # --------------------------------------------------------------------------
@@ -65,7 +68,8 @@ class Raw(str):
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data: Any) -> bool:  # repeated rows are written out, never as &anchor/*alias
+        return True
 
 
 def _repr_decimal(dumper: yaml.SafeDumper, value: Decimal):
@@ -242,9 +246,10 @@ def mutate_data(rng, data: Any, rows: int = 10_000) -> tuple[str, Any]:
             return op, data
         data = _set(data, p, _value(rng, op, rows))
     elif op == "text":
+        # 30 %: any text (codes, dates, names…); otherwise a text the document prints
         p = _pick(rng, data, lambda v: isinstance(v, str)) if rng.random() < 0.3 else None
         if p is None:
-            p = _pick(rng, data, lambda v: isinstance(v, str) and True)
+            p = _pick(rng, data, lambda v: isinstance(v, str))  # the fallback when nothing printed is textual
             textual = [q for q in _paths(data) if q and isinstance(_get(data, q), str)
                        and any(isinstance(x, str) and x in TEXT_KEYS for x in q)]
             if textual:
@@ -256,6 +261,7 @@ def mutate_data(rng, data: Any, rows: int = 10_000) -> tuple[str, Any]:
     elif op == "name":
         data["部门"] = rng.choice(DEPT_NAMES) + (rng.choice(SPECIAL_TEXTS) if rng.random() < 0.2 else "")
     elif op in ("deep", "big"):
+        rows = rows if rng.random() < 0.1 else min(rows, rng.choice([50, 500]))  # 10,000 rows: 5–150 s
         want = (lambda v: True) if op == "deep" else (lambda v: isinstance(v, list))
         p = _pick(rng, data, want)
         if p is None:
@@ -450,6 +456,9 @@ def _without_pdf(enabled: bool):
         build_mod.render_all = saved
 
 
+without_pdf = _without_pdf  # ``with without_pdf(True): build_department(...)``: everything but the PDF
+
+
 def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink())
 
@@ -462,6 +471,8 @@ def _check_problem(p, n_lines: int, source: Path) -> str:
         return f"not at file:line: {text!r}"
     if not CJK.search(p.message):
         return f"message without Chinese: {text!r}"
+    if ENGLISH.search(QUOTED.sub("", p.message)):
+        return f"untranslated message: {text!r}"
     if p.location.file == str(source) and p.location.line > n_lines + 1:
         return f"line {p.location.line} past the end ({n_lines} lines): {text!r}"
     if "Traceback" in text:
@@ -480,6 +491,19 @@ def _check_docx(data: bytes) -> str:
                     etree.fromstring(z.read(name))
     except (zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
         return f"invalid DOCX: {exc}"
+    return ""
+
+
+def chars_off_page(pdf: str | Path) -> str:
+    """'' when every character lies inside its page box, else a description of the first that does not."""
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf)) as doc:
+        for number, page in enumerate(doc.pages, 1):
+            for c in page.chars:
+                if c["x0"] < -0.5 or c["x1"] > page.width + 0.5 or c["top"] < -0.5 or c["bottom"] > page.height + 0.5:
+                    return (f"text off the page on page {number}: {c['text']!r} at x {c['x0']:.0f}–{c['x1']:.0f}, "
+                            f"y {c['top']:.0f}–{c['bottom']:.0f} (page {page.width:.0f}×{page.height:.0f})")
     return ""
 
 
@@ -511,13 +535,13 @@ def classify_detail(raw: bytes, out_dir: str | Path, full_pdf: bool = False, kee
             bad = _check_problem(p, n_lines, source)
             if bad:
                 return Outcome("other", bad, seconds)
-        files = _files(out)
+        files = [f for f in _files(out) if f.name != LOCK]
         if result.status == "failed":
             if not [p for p in result.problems if p.is_error]:
                 return Outcome("other", "failed without an error", seconds)
             if files:
                 return Outcome("other", f"output written for an invalid input: {files}", seconds)
-            return Outcome("rejected", result.first_error, seconds)
+            return Outcome("rejected", "\n".join(p.format() for p in result.problems if p.is_error), seconds)
         if result.status != "built":
             return Outcome("other", f"unexpected status {result.status}", seconds)
         if any(p.is_error for p in result.problems):
@@ -541,6 +565,9 @@ def classify_detail(raw: bytes, out_dir: str | Path, full_pdf: bool = False, kee
             pdf = [o for o in result.outputs if str(o).endswith(".pdf")]
             if not pdf or not Path(pdf[0]).read_bytes().startswith(b"%PDF-"):
                 return Outcome("other", "no valid PDF written", seconds)
+            bad = chars_off_page(pdf[0])
+            if bad:
+                return Outcome("other", bad, seconds)
         return Outcome("built", result.department, seconds)
     finally:
         if not keep:
@@ -567,4 +594,3 @@ if __name__ == "__main__":  # python tests/fuzzing.py SEED → classify one long
     with tempfile.TemporaryDirectory() as d:
         o = classify_detail(data, d, full_pdf="--pdf" in sys.argv)
     print(what, o.kind, f"{o.seconds:.2f}s", o.detail[:2000], sep="\n")
-

@@ -206,6 +206,8 @@ def check_reasons(ctx: Context) -> Iterator[Problem]:
 # ------------------------------------------------------------------ texts
 @rule("text", "必填文字")
 def check_texts(ctx: Context) -> Iterator[Problem]:
+    if not ctx.dept.name.strip():  # the title, the cover and the file names all need it
+        yield ctx.p("text.required", "“部门”（部门全称）不能为空", "部门")
     f = ctx.dept.overview.functions
     if (isinstance(f, str) and not f.strip()) or (isinstance(f, list) and not any(x.strip() for x in f)):
         yield ctx.p("text.required", "“主要职能”不能为空", "概况", "主要职能")

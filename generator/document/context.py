@@ -18,11 +18,31 @@ CN_NUM = "零一二三四五六七八九十"
 
 
 def cn_number(n: int) -> str:
-    """1 → 一, 12 → 十二, 21 → 二十一 (up to 99)."""
+    """1 → 一, 12 → 十二, 21 → 二十一, 101 → 一百零一, 10000 → 一万 (a list may have any length)."""
+    if n < 0:
+        return "负" + cn_number(-n)
     if n <= 10:
         return CN_NUM[n]
-    tens, ones = divmod(n, 10)
-    return (CN_NUM[tens] if tens > 1 else "") + "十" + (CN_NUM[ones] if ones else "")
+    if n < 20:
+        return "十" + CN_NUM[n - 10]
+    if n >= 10 ** 8:
+        return str(n)
+    high, low = divmod(n, 10000)
+    if not high:
+        return _cn_below_10000(low)
+    return cn_number(high) + "万" + (("零" if low < 1000 else "") + _cn_below_10000(low) if low else "")
+
+
+def _cn_below_10000(n: int) -> str:
+    out, pending_zero = "", False
+    for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // unit % 10
+        if digit:
+            out += ("零" if pending_zero else "") + CN_NUM[digit] + name
+            pending_zero = False
+        elif out:
+            pending_zero = True
+    return out
 
 
 def cn_date(text: str) -> str:

@@ -43,6 +43,7 @@ class Loaded:
 
 _RULES = {
     "extra_forbidden": "schema.unknown-key",
+    "invalid_key": "schema.unknown-key",  # a number as a key where only named keys are allowed
     "missing": "schema.missing",
     "literal_error": "schema.choice",
     "amount.type": "amount.type",
@@ -119,7 +120,7 @@ def translate(err: dict, root: type[BaseModel]) -> tuple[str, str]:
     t = err["type"]
     loc = tuple(err["loc"])
     rule = _RULES.get(t, "schema.type")
-    if t == "extra_forbidden":
+    if t in ("extra_forbidden", "invalid_key"):
         key = str(loc[-1])
         parent = _model_at(root, loc[:-1])
         allowed = _aliases(parent) if parent else []

@@ -27,7 +27,9 @@ MAX_DEPTH = 40
 Path_ = tuple  # a path into the data: ("项目", 2, "名称")
 Marks = dict[tuple, tuple[int, int]]
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Characters a document cannot print: C0/C1 controls but tab and line breaks, surrogates, non-characters.
+# The YAML reader refuses them in the raw file; escapes in double quotes can still produce them.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
 _FLOAT_RE = re.compile(r"^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$")
 
@@ -48,6 +50,30 @@ _MESSAGES = [
     ("found character '`' that cannot start", "“`”不能作为值的开头：请给这段文字加引号"),
     ("while scanning a quoted scalar", "引号没有闭合"),
     ("found unacceptable character", "文件中含有不可打印的控制字符"),
+    ("found character", "此处的字符（如“@”“`”“%”）不能开始一项内容：含这些符号的文字请加引号"),
+    ("mapping keys are not allowed here", "此处不能出现“? ”开头的键：请检查缩进"),
+    ("sequence entries are not allowed here", "此处不能出现列表项“- ”：请检查缩进，或给以“- ”开头的文字加引号"),
+    ("expected escape sequence of", "双引号文字中的“\\x”“\\u”转义后面应是十六进制数字：不需要转义时请改用单引号"),
+    ("expected the node content", "此处缺少内容：含“:”“[”“{”“,”等符号的文字请加引号"),
+    ("but found another document", "一个文件只能有一份数据：请删除多余的“---”分隔线及其后的内容"),
+    ("expected a single document", "一个文件只能有一份数据：请删除多余的“---”分隔线及其后的内容"),
+    ("expected '<document start>'", "“%”开头的 YAML 指令或“---”分隔线用法有误：请删除这些行"),
+    ("found unexpected document separator", "引号里的文字中有一行以“---”或“...”开头：请改写该行"),
+    ("expected alphabetic or numeric character", "“&”“*”“!”后面应是名称：含这些符号的文字请加引号"),
+    ("invalid indentation or unclosed", "缩进不对，或“[”“{”没有闭合"),
+    ("expected a comment or a line break", "此处应当换行：同一行后面有多余的内容"),
+    ("indentation indicator", "块文字标记“|”“>”后面只能跟“-”“+”或一位数字"),
+    ("chomping", "块文字标记“|”“>”后面只能跟“-”“+”或一位数字"),
+    ("duplicate anchor", "不支持锚点与别名（&名称 / *名称）：请把内容直接写出"),
+    ("tag handle", "YAML 标签（以“!”开头）写法有误：请删除标签，以“!”开头的文字请加引号"),
+    ("non-specific tag", "YAML 标签（以“!”开头）写法有误：请删除标签，以“!”开头的文字请加引号"),
+    ("expected URI", "YAML 标签（以“!”开头）写法有误：请删除标签，以“!”开头的文字请加引号"),
+    ("expected '!'", "YAML 标签（以“!”开头）写法有误：请删除标签，以“!”开头的文字请加引号"),
+    ("expected '>'", "YAML 标签（以“!”开头）写法有误：请删除标签，以“!”开头的文字请加引号"),
+    ("YAML document", "“%”开头的 YAML 指令有误：请删除该行，以“%”开头的文字请加引号"),
+    ("YAML directive", "“%”开头的 YAML 指令有误：请删除该行，以“%”开头的文字请加引号"),
+    ("expected a digit", "“%”开头的 YAML 指令有误：请删除该行，以“%”开头的文字请加引号"),
+    ("expected ' ', but found", "此处应有一个空格：请检查“%”指令或“!”标签的写法，或给文字加引号"),
 ]
 
 
@@ -104,6 +130,13 @@ def load_yaml_text(text: str, filename: str) -> tuple[Any, Marks, list[Problem]]
         mark = exc.problem_mark or exc.context_mark
         loc = Location(filename, mark.line + 1, mark.column + 1) if mark else Location(filename)
         return None, marks, [Problem("yaml.syntax", _translate(exc), loc)]
+    except yaml.reader.ReaderError as exc:  # a control character in the file: name it and where it is
+        pos = max(0, min(exc.position, len(text)))
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        return None, marks, [Problem("yaml.syntax", f"文件中含有不可打印的控制字符 U+{code:04X}：请删除该字符",
+                                     Location(filename, line, col))]
     except yaml.YAMLError as exc:
         return None, marks, [Problem("yaml.syntax", _translate(exc), Location(filename))]
     except RecursionError:
@@ -193,8 +226,11 @@ class _Builder:
 
     def scalar(self, node: yaml.ScalarNode, path: tuple) -> Any:
         tag, value = node.tag, node.value
-        if _SURROGATE.search(value):  # only a "\uD800" escape can make one; it cannot be printed or saved
-            self._err("yaml.surrogate", "文字中含有无效的 Unicode 字符（U+D800–U+DFFF 代理码位，多半来自双引号里的“\\u”转义）：请删除或改写", node, path)
+        bad = sorted(set(_UNPRINTABLE.findall(value)))
+        if bad:  # only an escape ("\x1f", "\ud800") in double quotes can put one here
+            codes = "、".join(f"U+{ord(ch):04X}" for ch in bad)
+            self._err("yaml.unprintable", f"文字中含有无法打印的字符 {codes}（控制字符或无效的 Unicode 代理码位，"
+                      "多半来自双引号里的“\\x”“\\u”转义）：请删除", node, path)
             return ""
         if tag == "tag:yaml.org,2002:str":
             return value
