@@ -72,3 +72,23 @@ def test_bad_bytes_give_chinese_errors(raw, rule, words):
 def test_empty_file_is_an_error(write):
     checked = check_file(write(""))
     assert not checked.ok and checked.errors[0].rule == "schema.empty"
+
+
+def test_fast_and_strict_paths_agree_on_data_and_positions():
+    from conftest import DEPARTMENTS
+    from generator.load.yamlsafe import _fast, load_yaml_strict
+
+    for path in DEPARTMENTS.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        fast = _fast(text, str(path))
+        assert fast is not None, path
+        data, marks, problems = load_yaml_strict(text, str(path))
+        assert not problems and fast == (data, marks)
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x 1\nb: *x\n", "a: 1\na: 2\n", "a: !!python/name:os.system\n", "a: [1, 2\n", "[" * 3000 + "]" * 3000,
+])
+def test_fast_path_defers_to_the_strict_one(text):
+    from generator.load.yamlsafe import _fast
+    assert _fast(text, "x.yaml") is None
