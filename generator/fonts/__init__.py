@@ -285,8 +285,10 @@ def _stack_coverage(stack: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     return _merge(ranges)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _covered(ch: str) -> bool:
-    """Every font stack of the stylesheet can draw ``ch``."""
+    """Every font stack of the stylesheet can draw ``ch`` (cached: the same few thousand
+    characters recur in every department of a batch)."""
     cp = ord(ch)
     return all(_covers(_stack_coverage(stack), cp) for stack in STACKS.values())
 
