@@ -208,8 +208,27 @@ def _parallel(files: list[Path], out_dir: Path, jobs: int, kw: dict) -> int:
             progress.update(task, description="完成")
     finally:
         runner.close(cancel=True)
+    _collisions(results)
     _summary(console, results, out_dir)
     return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def _collisions(results: list[BuildResult]) -> None:
+    """Two files that make the same department's disclosure for the same year overwrite each
+    other: both are reported as failed, naming the other file."""
+    by_output: dict[Path, list[BuildResult]] = {}
+    for r in results:
+        if r.status != "failed" and r.outputs:
+            by_output.setdefault(r.outputs[0].resolve(), []).append(r)
+    for target, group in by_output.items():
+        if len(group) < 2:
+            continue
+        for r in group:
+            others = "、".join(str(o.source) for o in group if o is not r)
+            r.status = "failed"
+            r.problems.append(Problem("output.collision",
+                                      f"与 {others} 生成同一份公开文本（{target.name}），后生成的会覆盖先生成的："
+                                      "请检查两个文件的“部门”和“年度”", Location(str(r.source))))
 
 
 def _summary(console, results: list[BuildResult], out_dir: Path) -> None:

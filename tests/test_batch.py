@@ -111,3 +111,16 @@ def test_a_dying_worker_fails_only_its_own_department(monkeypatch, tmp_path, cap
     assert code == 1
     assert "已生成 4 个，无变化 0 个，失败 1 个。" in err
     assert "crash.yaml" in err and "生成进程意外退出" in err
+
+
+def test_two_files_for_the_same_department_and_year_are_reported(tmp_path):
+    from generator.batch import _collisions
+    from generator.build import BuildResult
+
+    out = tmp_path / "out" / "x.pdf"
+    a = BuildResult(tmp_path / "a.yaml", "built", outputs=[out])
+    b = BuildResult(tmp_path / "b.yaml", "unchanged", outputs=[out])
+    c = BuildResult(tmp_path / "c.yaml", "built", outputs=[tmp_path / "out" / "y.pdf"])
+    _collisions([a, b, c])
+    assert a.status == b.status == "failed" and c.status == "built"
+    assert "b.yaml" in a.problems[0].message and a.problems[0].rule == "output.collision"
