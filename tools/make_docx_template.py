@@ -53,6 +53,7 @@ from lxml import etree
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
+from generator.renderers.docx import deterministic_zip  # noqa: E402  (one zip normaliser for template and output)
 
 W = nsdecls("w")
 
@@ -462,17 +463,6 @@ def add_fonts(document) -> None:
         root.append(parse_xml(f'<w:font {W} w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
                               f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>'))
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def deterministic_zip(data: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zout.writestr(info, zin.read(item.filename))
-    return out.getvalue()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -191,28 +191,26 @@ def _expense_table(fig: Figures, spec: TableSpec, fmt: Format, sources: tuple[st
     return finish(t, spec, fmt, not nodes)
 
 
+def _expense_head(label: str, group: str, total_label: str) -> list[Row]:
+    return [[H(label, 4), H(group, 3)],
+            [H("功能分类科目编码", 3), H("功能分类科目名称", rowspan=2), H(total_label, rowspan=2),
+             H("基本支出", rowspan=2), H("项目支出", rowspan=2)],
+            [H("类"), H("款"), H("项")]]
+
+
 @table("支出总表")
 def expense_by_function(fig: Figures, spec: TableSpec, fmt: Format) -> Table:
-    head = [[H("项目", 4), H("支出预算", 3)],
-            [H("功能分类科目编码", 3), H("功能分类科目名称", rowspan=2), H("合计", rowspan=2), H("基本支出", rowspan=2), H("项目支出", rowspan=2)],
-            [H("类"), H("款"), H("项")]]
-    return _expense_table(fig, spec, fmt, None, head)
+    return _expense_table(fig, spec, fmt, None, _expense_head("项目", "支出预算", "合计"))
 
 
 @table("一般公共预算支出表")
 def gpb_expense(fig: Figures, spec: TableSpec, fmt: Format) -> Table:
-    head = [[H("项目", 4), H("一般公共预算支出", 3)],
-            [H("功能分类科目编码", 3), H("功能分类科目名称", rowspan=2), H("小计", rowspan=2), H("基本支出", rowspan=2), H("项目支出", rowspan=2)],
-            [H("类"), H("款"), H("项")]]
-    return _expense_table(fig, spec, fmt, GPB, head)
+    return _expense_table(fig, spec, fmt, GPB, _expense_head("项目", "一般公共预算支出", "小计"))
 
 
 @table("政府性基金预算支出表")
 def gf_expense(fig: Figures, spec: TableSpec, fmt: Format) -> Table:
-    head = [[H("项  目", 4), H("政府性基金预算支出", 3)],
-            [H("功能分类科目编码", 3), H("功能分类科目名称", rowspan=2), H("小计", rowspan=2), H("基本支出", rowspan=2), H("项目支出", rowspan=2)],
-            [H("类"), H("款"), H("项")]]
-    return _expense_table(fig, spec, fmt, GF, head)
+    return _expense_table(fig, spec, fmt, GF, _expense_head("项  目", "政府性基金预算支出", "小计"))
 
 
 @table("财政拨款收支总表")

@@ -661,7 +661,8 @@ def _splice_body(tpl, body_xml: str) -> bool:
     return True
 
 
-def _deterministic_zip(data: bytes) -> bytes:
+def deterministic_zip(data: bytes) -> bytes:
+    """The same zip with fixed timestamps and modes, so equal content gives equal bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
@@ -728,4 +729,4 @@ def render_docx(doc: Document, fmt: Format) -> bytes:
         tpl.save(buf)
     except ValueError as exc:  # lxml refused something: a bug here, not the user's
         raise RenderError(problems=[Problem("render.docx", f"DOCX 生成失败：{exc}", Location(doc.title or fmt.name))])
-    return _deterministic_zip(buf.getvalue())
+    return deterministic_zip(buf.getvalue())
