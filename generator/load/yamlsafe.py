@@ -117,6 +117,7 @@ def decode(raw: bytes, filename: str) -> tuple[str | None, list[Problem]]:
 
 
 _CLoader = getattr(yaml, "CSafeLoader", None)
+_STRICT_ONLY = ("\t", "\ufeff", "?", "\x85", "\u2028", "\u2029")
 
 
 def _fast(text: str, filename: str) -> tuple[Any, Marks] | None:
@@ -127,6 +128,10 @@ def _fast(text: str, filename: str) -> tuple[Any, Marks] | None:
     is the one that reports, so messages and positions never depend on libyaml.
     """
     if _CLoader is None or "&" in text and "*" in text:
+        return None
+    # where libyaml and PyYAML read differently (a tab after “key:”, a stray U+FEFF, “?” in flow
+    # mappings, Unicode line breaks), the strict path decides: validity never depends on the path
+    if any(ch in text for ch in _STRICT_ONLY):
         return None
     # bound what reaches the C composer: deep flow or block nesting goes the strict way
     if text.count("[") + text.count("{") > 2000 or max(map(len, text.split("\n")), default=0) > 2000:
