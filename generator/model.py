@@ -210,6 +210,11 @@ class ThreePublic(Base):
     training: ThreePublicItem = Field(default_factory=ThreePublicItem, alias="培训费")
     reason: Text = Field("", alias="总体原因", description="“三公”经费合计增减的主要原因")
 
+    def items(self) -> list[tuple[str, ThreePublicItem]]:
+        """(printed name, item) in table order; the first four are the “三公” proper."""
+        return [(f.alias or n, getattr(self, n)) for n, f in type(self).model_fields.items()
+                if f.annotation is ThreePublicItem]
+
 
 class OperatingCost(Base):
     amount: Amount | None = Field(None, alias="金额", description="不填则等于公用经费")

@@ -95,9 +95,7 @@ def check_file(path: str | Path, format_name: str | None = None, templates: Path
     last = _last_year_figures(loaded, checked.problems, depth)
     dept = loaded.model
     # three-public last-year values from last year's file when not written inline
-    for name, item in zip(("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费", "会议费", "培训费"),
-                          (dept.three_public.abroad, dept.three_public.car_purchase, dept.three_public.car_running,
-                           dept.three_public.reception, dept.three_public.meeting, dept.three_public.training)):
+    for name, item in dept.three_public.items():
         if item.last_year is None and f"三公.{name}" in last:
             item.last_year = last[f"三公.{name}"]
     fig = derive(dept, fcat, ecat, last)

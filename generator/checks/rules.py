@@ -197,8 +197,8 @@ def check_reasons(ctx: Context) -> Iterator[Problem]:
             continue
         if ctx.fig.item_total(item) != item.last_year and not item.reason.strip():
             yield ctx.p("reason.three-public", f"“三公”经费{name}与上年不同（本年 {_w(ctx.fig.item_total(item))}，上年 {_w(item.last_year)}）：每项“三公”经费的增减都应在“主要原因”中说明", "三公经费", name)
+    known = set(current) | set(SOURCES) | set(ctx.dept.last_year.functions) | {f"功能分类.{c}" for c in ctx.dept.last_year.functions}
     for key in reasons:
-        known = set(current) | set(SOURCES) | set(ctx.dept.last_year.functions) | {f"功能分类.{c}" for c in ctx.dept.last_year.functions}
         if key not in known:
             yield ctx.p("reason.unknown-key", f"“上年.主要原因”中的“{key}”没有对应的上年数，不会被引用：应为 收入合计、支出合计、基本支出、项目支出、机关运行经费、收入来源或“上年.功能分类”中的代码", "上年", "主要原因", key, severity=W)
 

@@ -199,12 +199,7 @@ class Figures:
 
     # ------------------------------------------------------------ 三公
     def three_public_items(self) -> "OrderedDict[str, ThreePublicItem]":
-        t = self.dept.three_public
-        return OrderedDict([
-            ("因公出国（境）费", t.abroad), ("公务用车购置费", t.car_purchase),
-            ("公务用车运行维护费", t.car_running), ("公务接待费", t.reception),
-            ("会议费", t.meeting), ("培训费", t.training),
-        ])
+        return OrderedDict(self.dept.three_public.items())
 
     @staticmethod
     def item_total(item: ThreePublicItem) -> Decimal:
@@ -321,8 +316,8 @@ def derive(dept: Department, fcat: Catalog, ecat: Catalog,
         merged["支出合计"] = ly.basic + ly.project
     for code, v in ly.functions.items():
         merged[f"功能分类.{code}"] = v
-    three = [dept.three_public.abroad, dept.three_public.car_purchase,
-             dept.three_public.car_running, dept.three_public.reception]
-    if all(i.last_year is not None for i in three):
-        merged.setdefault("三公经费", total(i.last_year for i in three))  # type: ignore[misc]
-    return Figures(dept, fcat, ecat, lines_of(dept), merged)
+    fig = Figures(dept, fcat, ecat, lines_of(dept), merged)
+    three_last = fig.three_public_last()
+    if three_last is not None:
+        merged.setdefault("三公经费", three_last)
+    return fig

@@ -575,23 +575,23 @@ class _BodyBuilder:
         return re.sub(r"^<w:body[^>]*>|</w:body>$", "", xml)  # (an empty body: "<w:body .../>" → "")
 
 
-def _style_space_before(style) -> int:
+def _inherited(style, attr: str, default):
+    """A paragraph-format value of the style, inherited through 基于 (basedOn)."""
     while style is not None:
-        value = style.paragraph_format.space_before
+        value = getattr(style.paragraph_format, attr)
         if value is not None:
             return value
         style = style.base_style
-    return 0
+    return default
+
+
+def _style_space_before(style) -> int:
+    return _inherited(style, "space_before", 0)
 
 
 def _style_breaks(style) -> bool:
-    """The style's 段前分页, inherited through 基于 (basedOn)."""
-    while style is not None:
-        value = style.paragraph_format.page_break_before
-        if value is not None:
-            return value
-        style = style.base_style
-    return False
+    """The style's 段前分页."""
+    return _inherited(style, "page_break_before", False)
 
 
 def _place(rows: list[list[Cell]]) -> list[list[tuple[int, int, Cell | None, str | None]]]:
