@@ -13,6 +13,23 @@ from .errors import UserError
 class Group(click.Group):
     """Turns UserError into a Chinese message and an exit code, never a traceback."""
 
+    def main(self, *args, **kwargs):  # type: ignore[override]
+        """Usage errors in Chinese (click's own frame is English), exit code 2."""
+        kwargs["standalone_mode"] = False
+        try:
+            rv = super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "disclose"
+            click.echo(f"用法错误：{exc.format_message()}\n（运行“{command} --help”查看用法）", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            click.echo(f"错误：{exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("已中断。", err=True)
+            sys.exit(130)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
