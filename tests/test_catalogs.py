@@ -25,17 +25,18 @@ def write(tmp_path: Path, name: str, text: str) -> str:
 
 
 def test_shipped_editions():
-    assert editions("function") == (2018, 2019, 2020, 2021)
-    assert editions("economic") == (2018,)
+    assert editions("function") == (2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026)
+    assert editions("economic") == (2018,)  # no change to the 部门预算 economic catalog established since
 
 
 @pytest.mark.parametrize("year, edition", [(2010, 2018), (2018, 2018), (2019, 2019), (2020, 2020),
-                                           (2021, 2021), (2024, 2021), (2099, 2021)])
+                                           (2021, 2021), (2022, 2022), (2023, 2023), (2024, 2024),
+                                           (2025, 2025), (2026, 2026), (2027, 2026), (2099, 2026)])
 def test_function_edition_is_latest_not_after_year(year, edition):
     assert function_catalog(year).edition == edition
 
 
-@pytest.mark.parametrize("year", [2000, 2018, 2020, 2024])
+@pytest.mark.parametrize("year", [2000, 2018, 2020, 2022, 2024, 2026])
 def test_economic_edition(year):
     assert economic_catalog(year).edition == 2018
 
@@ -292,6 +293,174 @@ def test_20805_name_by_edition():
     assert "20805" not in function_catalog(2020)  # rename year unverified: supplied by override
     assert "2080505" in function_catalog(2020)
     assert function_catalog(2021).name("20805") == "行政事业单位养老支出"
+
+
+# -- the 2022-2026 editions --------------------------------------------------------
+
+NEW_EDITIONS = (2022, 2023, 2024, 2025, 2026)
+
+# Shanghai district department budgets 2024 and 2025 (GitHub zxj6827111-blip/tianbaoxitong,
+# backups/govbudget_before_restore_20260223_154736.sql, table org_dept_line_items): every 功能分类
+# code and name printed in them; both years print the same names.
+SHANGHAI_2024_2025 = {
+    "201": "一般公共服务支出", "20105": "统计信息事务", "2010507": "专项普查活动", "20129": "群众团体事务",
+    "2012902": "一般行政管理事务", "20132": "组织事务", "2013202": "一般行政管理事务", "20133": "宣传事务",
+    "2013302": "一般行政管理事务", "20134": "统战事务", "2013402": "一般行政管理事务", "20138": "市场监督管理事务",
+    "2013802": "一般行政管理事务", "204": "公共安全支出", "20406": "司法", "2040607": "公共法律服务",
+    "20499": "其他公共安全支出", "2049999": "其他公共安全支出", "205": "教育支出", "20599": "其他教育支出",
+    "2059999": "其他教育支出", "206": "科学技术支出", "20607": "科学技术普及", "2060702": "科普活动",
+    "207": "文化旅游体育与传媒支出", "20703": "体育", "2070308": "群众体育", "208": "社会保障和就业支出",
+    "20805": "行政事业单位养老支出", "2080501": "行政单位离退休", "2080502": "事业单位离退休",
+    "2080505": "机关事业单位基本养老保险缴费支出", "2080506": "机关事业单位职业年金缴费支出",
+    "2080599": "其他行政事业单位养老支出", "20807": "就业补助", "2080705": "公益性岗位补贴", "20816": "红十字事业",
+    "2081602": "一般行政管理事务", "20825": "其他生活救助", "2082501": "其他城市生活救助",
+    "20899": "其他社会保障和就业支出", "2089999": "其他社会保障和就业支出", "210": "卫生健康支出",
+    "21007": "计划生育事务", "2100717": "计划生育服务", "21011": "行政事业单位医疗", "2101101": "行政单位医疗",
+    "2101102": "事业单位医疗", "212": "城乡社区支出", "21201": "城乡社区管理事务", "2120101": "行政运行",
+    "2120102": "一般行政管理事务", "2120104": "城管执法", "2120199": "其他城乡社区管理事务支出",
+    "21203": "城乡社区公共设施", "2120399": "其他城乡社区公共设施支出", "21205": "城乡社区环境卫生",
+    "2120501": "城乡社区环境卫生", "21299": "其他城乡社区支出", "2129999": "其他城乡社区支出", "221": "住房保障支出",
+    "22102": "住房改革支出", "2210201": "住房公积金", "2210203": "购房补贴", "22103": "城乡社区住宅",
+    "2210399": "其他城乡社区住宅支出",
+}
+SHANGHAI_2024_2025_ECONOMIC = {
+    "301": "工资福利支出", "30101": "基本工资", "30102": "津贴补贴", "30107": "绩效工资",
+    "30108": "机关事业单位基本养老保险缴费", "30109": "职业年金缴费", "30110": "职工基本医疗保险缴费",
+    "30112": "其他社会保障缴费", "30113": "住房公积金", "30199": "其他工资福利支出", "302": "商品和服务支出",
+    "30201": "办公费", "30204": "手续费", "30205": "水费", "30206": "电费", "30207": "邮电费", "30209": "物业管理费",
+    "30211": "差旅费", "30213": "维修（护）费",  # printed as 维修(护)费
+    "30214": "租赁费", "30215": "会议费", "30216": "培训费", "30217": "公务接待费", "30227": "委托业务费",
+    "30228": "工会经费", "30229": "福利费", "30231": "公务用车运行维护费", "30239": "其他交通费用",
+    "30299": "其他商品和服务支出", "303": "对个人和家庭的补助", "30302": "退休费",
+}
+# 财政部《2024年政府收支分类科目》(财预〔2023〕83号), 农林水支出-巩固脱贫攻坚成果衔接乡村振兴
+# (https://www.xzcs2022.com/kjfgk/19749.html).
+MOF_2024_21305 = {
+    "213": "农林水支出", "21305": "巩固脱贫攻坚成果衔接乡村振兴", "2130501": "行政运行", "2130502": "一般行政管理事务",
+    "2130503": "机关服务", "2130504": "农村基础设施建设", "2130505": "生产发展", "2130506": "社会发展",
+    "2130507": "贷款奖补和贴息", "2130508": "“三西”农业建设专项补助", "2130550": "事业运行",
+}
+
+
+def _classes_and_kuan(codes: dict[str, str]) -> dict[str, str]:
+    return {c: n for c, n in codes.items() if len(c) <= 5}
+
+
+@pytest.mark.parametrize("year", NEW_EDITIONS)
+def test_new_editions_have_every_class(year):
+    c = function_catalog(year)
+    classes = [c.name(code) for code in c if len(code) == 3]
+    assert classes == SHANHAIGUAN_FUNCTION_CLASS_NAMES  # the 2024 document's list; later years carry it over
+    assert c.edition == year and str(year) in c.source
+
+
+@pytest.mark.parametrize("year", NEW_EDITIONS)
+def test_new_editions_keep_every_2021_code(year):
+    """A department file that checked clean against the 2021 edition (used for every later year until now)
+    still finds every code, under the same name."""
+    old, new = function_catalog(2021), function_catalog(year)
+    changed = {code: (old.name(code), new.name(code)) for code in old if new.name(code) != old.name(code)}
+    assert changed == {}
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_shanghai_2024_2025_codes(year):
+    """Every 类/款 (and 项) printed in the Shanghai 2024 and 2025 budgets resolves with the printed name."""
+    c = function_catalog(year)
+    assert {code: c.name(code) for code in _classes_and_kuan(SHANGHAI_2024_2025)} == _classes_and_kuan(SHANGHAI_2024_2025)
+    assert {code: c.name(code) for code in SHANGHAI_2024_2025} == SHANGHAI_2024_2025
+    e = economic_catalog(year)
+    assert {code: e.name(code) for code in SHANGHAI_2024_2025_ECONOMIC} == SHANGHAI_2024_2025_ECONOMIC
+
+
+@pytest.mark.parametrize("year, present", [(2021, False), (2022, False), (2023, False), (2024, True),
+                                           (2025, True), (2026, True)])
+def test_21305_by_edition(year, present):
+    c = function_catalog(year)
+    if present:
+        assert {code: c.name(code) for code in MOF_2024_21305} == MOF_2024_21305
+        assert c.children("21305") == sorted(code for code in MOF_2024_21305 if len(code) == 7)
+    else:
+        assert "21305" not in c and "2130501" not in c  # 2021-2023 wording unverified: left out
+
+
+def test_codes_established_only_for_2024_on_are_not_in_earlier_editions():
+    only_new = set(SHANGHAI_2024_2025) - set(function_catalog(2021))
+    assert only_new >= {"20825", "2082501", "2040607", "2120104"}
+    for year in (2022, 2023):
+        assert only_new.isdisjoint(function_catalog(year)), year
+
+
+def test_later_editions_are_carried_over_explicitly():
+    assert function_catalog(2026).items() == function_catalog(2025).items() == function_catalog(2024).items()
+    assert function_catalog(2023).items() == function_catalog(2022).items() == function_catalog(2021).items()
+
+
+def test_new_edition_headers_record_sources_and_omissions():
+    from importlib import resources
+
+    folder = resources.files("generator.catalogs") / "data"
+    for year in NEW_EDITIONS:
+        text = (folder / f"function-{year}.yaml").read_text(encoding="utf-8")
+        header = text.split("\n名称:")[0]
+        assert "来源" in header and "未收录" in header and "function-2021.yaml" in header, year
+        assert "2130101" in header, year  # the 农业农村 项 are named as omitted, with what to do instead
+    assert "zxj6827111-blip/tianbaoxitong" in (folder / "function-2024.yaml").read_text(encoding="utf-8")
+    assert "2022～2026" in (folder / "economic-2018.yaml").read_text(encoding="utf-8")
+
+
+# -- through the front door: disclose check on a 2025 department -------------------
+
+
+def _department_2025(groups):
+    import copy
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from conftest import MINIMAL
+
+    data = copy.deepcopy(MINIMAL)
+    data["年度"] = 2025
+    data["编制日期"] = "2025-01-25"
+    data["国有资产"]["截至日期"] = "2024-12-31"
+    data["基本支出"] = [{"功能分类": f, "经济分类": e} for f, e in groups]
+    return data
+
+
+# 60.50 basic (10.25 of it 302 公用经费) as in MINIMAL's 上年, so no 比上年 reasons are due.
+MANY_CLASSES = [(2010507, {30101: "20.25", 30201: "10.25"}), (2059999, {30101: 5}), (2080505, {30108: 5}),
+                (2101102, {30110: 5}), (2120104, {30101: 5}), (2130501, {30101: 5}), (2210201, {30113: 5})]
+
+
+def test_department_with_codes_of_many_classes_checks_clean(write):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    path = write(_department_2025(MANY_CLASSES))
+    r = CliRunner().invoke(main, ["check", str(path)])
+    assert r.exit_code == 0, r.output
+    assert "0 个错误，0 个警告" in r.output
+
+
+def test_agriculture_item_not_established_is_reported_with_the_fix(write):
+    """2130101 is not built in (no source for the 农业农村 项 was found): the check says so and where to add it;
+    with the name supplied the file checks clean."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    groups = [(2130101 if f == 2130501 else f, e) for f, e in MANY_CLASSES]
+    data = _department_2025(groups)
+    path = write(data)
+    r = CliRunner().invoke(main, ["check", str(path)])
+    assert r.exit_code == 1
+    assert "支出功能分类科目 2130101 不在目录（政府收支分类科目·支出功能分类，财政部《2025年政府收支分类科目》" in r.output
+    assert "设置.科目补充" in r.output
+    data["设置"] = {"科目补充": {"支出功能分类": {2130101: "行政运行"}}}
+    r = CliRunner().invoke(main, ["check", str(write(data))])
+    assert r.exit_code == 0, r.output
+    assert "2130101" in r.output and "请核实" in r.output  # a warning names the author-supplied code
 
 
 # -- caching and overrides ---------------------------------------------------------
