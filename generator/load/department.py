@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,7 +15,8 @@ from pydantic import BaseModel, ValidationError
 from ..errors import Location, Problem, Severity
 from ..model import Department
 from .describe import describe as _found
-from .yamlsafe import Marks, format_path, load_yaml_bytes
+from .files import read_regular
+from .yamlsafe import MAX_BYTES, Marks, format_path, load_yaml_bytes, slip_problem
 
 
 @dataclass
@@ -153,6 +155,43 @@ def _map_dict_key_loc(loc: tuple) -> tuple:
     return loc
 
 
+_NUMBER = re.compile(r"^\s*[-+]?[0-9]+(\.[0-9]+)?\s*$")
+_FULLWIDTH_DIGITS = re.compile(r"[０-９．－]")
+_TO_HALF = str.maketrans("０１２３４５６７８９．－", "0123456789.-")
+
+
+def _quoted(path: tuple, marks: Marks) -> bool:
+    quoted = getattr(marks, "quoted", set())
+    if path in quoted:
+        return True
+    # pydantic names dict keys as written; marks may hold the int form of a code
+    alt = tuple(int(p) if isinstance(p, str) and p.isdigit() else p for p in path)
+    return alt in quoted
+
+
+def _hint(err: dict, path: tuple, marks: Marks, message: str) -> str:
+    """Name the keyboard slip behind a type error: a number in quotes, full-width digits."""
+    found = err.get("input")
+    if not isinstance(found, str) or not err["type"].startswith(("amount.", "count.", "code.", "int_", "greater", "less")):
+        return message
+    if _NUMBER.match(found) and _quoted(path, marks):
+        return f"应为数字，实际是加了引号的文字“{found}”：请去掉引号，直接写 {found.strip()}"
+    if _FULLWIDTH_DIGITS.search(found) and "半角" not in message:
+        return f"{message}（含全角数字，请切换到半角输入，写成 {found.translate(_TO_HALF)}）"
+    return message
+
+
+def _slip(err: dict, path: tuple, loaded: "Loaded") -> Problem | None:
+    """An unknown key that is really “键：值” typed with a full-width colon."""
+    if err["type"] not in ("extra_forbidden", "invalid_key") or not path:
+        return None
+    key = path[-1]
+    if not isinstance(key, str) or "：" not in key or path not in loaded.marks:
+        return None
+    line, col = loaded.marks[path]
+    return slip_problem("fullwidth-colon", str(loaded.path), line, col + key.index("："))
+
+
 def validate(data: Any, path: Path, marks: Marks) -> Loaded:
     loaded = Loaded(path, None, marks, raw=data)
     if data is None:
@@ -175,6 +214,11 @@ def validate(data: Any, path: Path, marks: Marks) -> Loaded:
                 continue
             seen.add(branchless)
             rule, message = translate(err, Department)
+            slip = _slip(err, branchless, loaded)
+            if slip is not None:
+                loaded.problems.append(slip)
+                continue
+            message = _hint(err, branchless, marks, message)
             loaded.problems.append(loaded.problem(rule, message, *branchless))
     diffs = context.get("rounding") or []
     if loaded.model is not None and diffs:
@@ -186,13 +230,13 @@ def validate(data: Any, path: Path, marks: Marks) -> Loaded:
     return loaded
 
 
-def load_department(path: str | Path) -> Loaded:
-    """Read, parse and validate one department file. Never raises for bad input."""
+def load_department(path: str | Path, raw: bytes | None = None) -> Loaded:
+    """Read (or take ``raw``), parse and validate one department file. Never raises for bad input."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return Loaded(path, None, {}, [Problem("file.read", f"无法读取文件：{exc.strerror or exc}", Location(str(path)))])
+    if raw is None:
+        raw, problem = read_regular(path, "文件", Location(str(path)), limit=MAX_BYTES + 1, rule="file.read")
+        if problem is not None:
+            return Loaded(path, None, Marks(), [problem])
     data, marks, problems = load_yaml_bytes(raw, str(path))
     if problems:
         return Loaded(path, None, marks, problems, raw=data)
