@@ -43,13 +43,7 @@ def fingerprint(checked: Checked, extra: str = "") -> str:
     h = hashlib.sha256()
     h.update(__version__.encode())
     h.update(extra.encode())
-    paths = [checked.loaded.path]
-    dept = checked.fig.dept if checked.fig else None
-    if dept is not None:
-        base = checked.loaded.path.parent
-        if dept.last_year.file:
-            paths.append(base / dept.last_year.file)
-        paths += [base / f for f in dept.settings.catalog_files]
+    paths = list(checked.inputs)  # the YAML, project configuration, catalog and last-year files
     if checked.fmt is not None:
         paths += sorted(p for p in checked.fmt.folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for p in paths:

@@ -13,6 +13,8 @@ from .errors import Location, Problem, Severity, UserError
 from .figures import Figures, derive
 from .formats import Format, get_format
 from .load.department import Loaded, load_department
+from .load.files import confine
+from .project import Project, load_project
 
 
 @dataclass
@@ -21,6 +23,8 @@ class Checked:
     fig: Figures | None = None
     fmt: Format | None = None
     problems: list[Problem] = field(default_factory=list)
+    project: Project | None = None
+    inputs: list[Path] = field(default_factory=list)  # every file the result depends on (fingerprint)
 
     @property
     def errors(self) -> list[Problem]:
@@ -35,13 +39,43 @@ class Checked:
         return not self.errors
 
 
-def _catalogs(loaded: Loaded) -> tuple:
+def _roots(loaded: Loaded, project: Project | None) -> list[Path]:
+    """Folders that the files a department names may live in."""
+    roots = [loaded.path.parent]
+    if project is not None:
+        roots.append(project.folder)
+    return roots
+
+
+def _supplement_files(loaded: Loaded, project: Project | None, problems: list[Problem]) -> list[Path]:
+    """The project's catalog files, then the department's: confined, in that order."""
     dept = loaded.model
     assert dept is not None
-    base = loaded.path.parent
-    files = tuple(str((base / f).resolve()) for f in dept.settings.catalog_files)
-    fcat = function_catalog(dept.year, files)
-    ecat = economic_catalog(dept.year, files)
+    files: list[Path] = []
+    if project is not None and project.settings is not None:
+        for i, name in enumerate(project.settings.catalog_files):
+            path, problem = confine(name, project.folder, [project.folder], "科目补充文件",
+                                    project.loc("科目补充文件", i), rule="path.outside")
+            if problem is not None:
+                problems.append(problem)
+            elif path is not None:
+                files.append(path)
+    for i, name in enumerate(dept.settings.catalog_files):
+        path, problem = confine(name, loaded.path.parent, _roots(loaded, project), "科目补充文件",
+                                loaded.loc("设置", "科目补充文件", i), rule="path.outside")
+        if problem is not None:
+            problems.append(problem)
+        elif path is not None:
+            files.append(path)
+    return files
+
+
+def _catalogs(loaded: Loaded, files: list[Path]) -> tuple:
+    dept = loaded.model
+    assert dept is not None
+    names = tuple(str(f) for f in files)
+    fcat = function_catalog(dept.year, names)
+    ecat = economic_catalog(dept.year, names)
     author: dict[str, set[str]] = {"function": set(), "economic": set()}
     extra = dept.settings.extra_codes
     if extra:
@@ -54,17 +88,40 @@ def _catalogs(loaded: Loaded) -> tuple:
     return fcat, ecat, author
 
 
-def _last_year_figures(loaded: Loaded, problems: list[Problem], depth: int) -> dict[str, Decimal]:
+def _apply_project(loaded: Loaded, project: Project | None) -> None:
+    """The project's defaults where the department did not say otherwise."""
+    dept = loaded.model
+    if project is None or project.settings is None or dept is None or not isinstance(loaded.raw, dict):
+        return
+    ps = project.settings
+    if ps.format and "格式" not in loaded.raw:
+        dept.format = ps.format
+    own = loaded.raw.get("设置")
+    if ps.threshold is not None and not (isinstance(own, dict) and "原因阈值" in own):
+        dept.settings.threshold = ps.threshold
+
+
+def _last_year_figures(loaded: Loaded, problems: list[Problem], depth: int, project: Project | None,
+                       inputs: list[Path]) -> dict[str, Decimal]:
     dept = loaded.model
     assert dept is not None
     if not dept.last_year.file:
         return {}
-    path = (loaded.path.parent / dept.last_year.file).resolve()
     where = loaded.loc("上年", "文件")
+    path, problem = confine(dept.last_year.file, loaded.path.parent, _roots(loaded, project), "上年文件", where,
+                            rule="last-year.file")
+    if problem is not None:
+        problems.append(problem)
+        return {}
+    assert path is not None
+    inputs.append(path)
     if depth > 0:
         return {}
-    if not path.is_file():
+    if not path.exists():
         problems.append(Problem("last-year.file", f"找不到上年文件“{dept.last_year.file}”（{path}）", where))
+        return {}
+    if not path.is_file():
+        problems.append(Problem("last-year.file", f"上年文件“{dept.last_year.file}”不是普通文件（是文件夹、设备或管道）：应为上年的部门 YAML 文件", where))
         return {}
     prev = check_file(path, depth=depth + 1)
     # last year's file only has to be valid data; what a print format needs is not asked of it
@@ -81,18 +138,31 @@ def _last_year_figures(loaded: Loaded, problems: list[Problem], depth: int) -> d
 
 
 def check_file(path: str | Path, format_name: str | None = None, templates: Path | None = None,
-               strict: bool = False, depth: int = 0) -> Checked:
-    """Every problem of one department file, at once. Never raises for bad input."""
-    loaded = load_department(path)
-    checked = Checked(loaded, problems=list(loaded.problems))
-    if loaded.model is None:
+               strict: bool = False, depth: int = 0, raw: bytes | None = None) -> Checked:
+    """Every problem of one department file, at once. Never raises for bad input.
+
+    ``raw``: the file's content when it is not (yet) on disk, e.g. a file ``disclose new``
+    is about to write at ``path``."""
+    loaded = load_department(path, raw)
+    checked = Checked(loaded, problems=list(loaded.problems), inputs=[loaded.path])
+    project = load_project(loaded.path.parent)
+    checked.project = project
+    if project is not None:
+        checked.inputs.append(project.path)
+        checked.problems.extend(project.problems)
+    if loaded.model is None or (project is not None and project.settings is None):
         return checked
+    if project is not None and any(p.is_error for p in project.problems):
+        return checked
+    _apply_project(loaded, project)
+    files = _supplement_files(loaded, project, checked.problems)
+    checked.inputs.extend(files)
     try:
-        fcat, ecat, author = _catalogs(loaded)
+        fcat, ecat, author = _catalogs(loaded, files)
     except UserError as exc:
         checked.problems.extend(exc.problems or [Problem("catalog", str(exc), loaded.loc("设置"))])
         return checked
-    last = _last_year_figures(loaded, checked.problems, depth)
+    last = _last_year_figures(loaded, checked.problems, depth, project, checked.inputs)
     dept = loaded.model
     # three-public last-year values from last year's file when not written inline
     for name, item in dept.three_public.items():

@@ -76,6 +76,7 @@ class Catalog:
     edition: int  # 适用年度起
     _names: dict[str, str] = field(default_factory=dict, repr=False)
     _origins: dict[str, str] = field(default_factory=dict, repr=False)  # only non-builtin entries
+    supplements: tuple[str, ...] = ()  # the override files applied, in order (for “add a line here” hints)
 
     # -- lookups -----------------------------------------------------------------
 
@@ -141,7 +142,8 @@ class Catalog:
             self._origins[code] = str(origin)
 
     def copy(self) -> "Catalog":
-        return Catalog(self.kind, self.title, self.source, self.edition, dict(self._names), dict(self._origins))
+        return Catalog(self.kind, self.title, self.source, self.edition, dict(self._names), dict(self._origins),
+                       self.supplements)
 
     def _label(self) -> str:
         return _SECTION[self.kind]
@@ -216,7 +218,11 @@ def _read_override(path: str, _mtime_ns: int, _size: int) -> tuple[dict[str, tup
 
     Cached by (path, mtime, size): a batch reuses a finance bureau's file for
     every department without re-reading it, and an edited file is read again.
+    A CSV or XLSX file is a 科目 list exported from the budget system (see tables.py).
     """
+    if path.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm")):
+        from .tables import read_table
+        return read_table(path)
     data, marks = load_yaml_file(path)  # raises UserError on bad YAML
     problems: list[Problem] = []
 
@@ -268,6 +274,7 @@ def _apply_overrides(catalog: Catalog, overrides: tuple[str, ...]) -> Catalog:
     section = _SECTION[catalog.kind]
     problems: list[Problem] = []
     added: list[tuple[str, Location]] = []
+    catalog.supplements = tuple(os.fspath(p) for p in overrides)
     for path in overrides:
         path = os.fspath(path)
         try:
@@ -307,6 +314,20 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 
 
 # -- public API --------------------------------------------------------------------
+
+
+def add_hint(catalog: Catalog, code: str, department_file: str) -> str:
+    """Where to add an unknown code, as the exact line to write."""
+    section = _SECTION[catalog.kind]
+    for path in catalog.supplements:
+        low = path.lower()
+        if low.endswith((".csv", ".txt")):
+            return f"确属本地科目时，在“{path}”末尾加一行：{code},科目名称"
+        if low.endswith((".xlsx", ".xlsm")):
+            return f"确属本地科目时，在“{path}”中加一行：科目编码 {code}，科目名称照预算系统填写"
+        return f"确属本地科目时，在“{path}”的“{section}:”下加一行：  {code}: 科目名称"
+    return (f"确属本地科目时，在“{department_file}”的“设置.科目补充.{section}”下加一行：{code}: 科目名称"
+            f"（全局统一的补充科目可由财政局写入 disclose.yaml 的“科目补充文件”）")
 
 
 def function_catalog(year: int, overrides: tuple[str, ...] = ()) -> Catalog:

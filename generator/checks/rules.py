@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Iterator
 
+from ..catalogs import add_hint
 from ..errors import Problem, Severity
 from ..figures import Figures
 from ..load.department import Loaded
@@ -60,7 +61,7 @@ def _check_code(ctx: Context, kind: str, code: str, want: str, path: tuple) -> I
         yield ctx.p("code.author-named", f"{label}科目 {code} 不在内置目录（{cat.title}）中，使用作者在“设置.科目补充”给出的名称“{cat.name(code)}”，请核实", *path, severity=W)
         return
     if code not in cat:
-        yield ctx.p("code.unknown", f"{label}科目 {code} 不在目录（{cat.title}，{cat.source}）中：请核对代码，或在“设置.科目补充”中写明名称", *path)
+        yield ctx.p("code.unknown", f"{label}科目 {code} 不在目录（{cat.title}，{cat.source}）中：请核对代码；{add_hint(cat, code, str(ctx.loaded.path))}", *path)
         return
     for n in (3, 5):
         if len(code) > n and code[:n] not in cat:

@@ -10,14 +10,36 @@ import click
 from ..errors import Problem, UserError
 
 
+def _department_like(path: Path) -> bool:
+    """A YAML file in a folder that is a department (not the project configuration, not a catalog)."""
+    from ..project import FILENAME
+    return not path.name.startswith(".") and "科目补充" not in path.stem and path.name != FILENAME
+
+
+def output_folder(files: list[Path], given: Path | None) -> Path:
+    """-o when given; else the project configuration's 输出文件夹; else ./output."""
+    if given is not None:
+        return given
+    from ..project import load_project
+    chosen: set[Path] = set()
+    for f in files:
+        project = load_project(f.parent)
+        out = project.output_dir if project is not None else None
+        chosen.add(out if out is not None else Path("output"))
+    if len(chosen) > 1:
+        names = "、".join(sorted(str(c) for c in chosen))
+        raise click.UsageError(f"这些部门文件属于不同的项目，输出文件夹不同（{names}）：请用 -o 指定输出文件夹")
+    return chosen.pop() if chosen else Path("output")
+
+
 def expand_sources(sources: tuple[str, ...]) -> list[Path]:
     """Files, folders (every *.yaml inside, recursively) and globs → sorted unique files."""
     out: list[Path] = []
     for s in sources:
         p = Path(s)
         if p.is_dir():
-            out += sorted(x for x in p.rglob("*.yaml") if not x.name.startswith(".") and "科目补充" not in x.stem)
-            out += sorted(x for x in p.rglob("*.yml") if not x.name.startswith("."))
+            out += sorted(x for x in p.rglob("*.yaml") if _department_like(x))
+            out += sorted(x for x in p.rglob("*.yml") if _department_like(x))
         elif p.exists():
             out.append(p)
         elif any(ch in s for ch in "*?["):
