@@ -7,3 +7,4 @@ position it belongs to. Errors block the build; warnings are listed, and
 
 from .rules import RULES, run_checks  # noqa: F401
 from .format_fields import missing_for_format  # noqa: F401
+from . import authoring  # noqa: F401,E402 - registers the starter and roll-forward rules
