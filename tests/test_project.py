@@ -86,10 +86,10 @@ def test_project_defaults_and_department_overrides(bureau):
 
 def test_project_reason_threshold(bureau):
     dept = bureau / "部门" / "a.yaml"
-    # 基本支出 60.50 vs 上年 55.00: +10%, just at the default threshold → no reason needed
-    dept.write_text(GOOD.replace("  基本支出: 60.50", "  基本支出: 55.00"), encoding="utf-8")
+    # 基本支出 60.50 vs 上年 58.00: +4.31%, below the default 10% → no reason needed
+    dept.write_text(GOOD, encoding="utf-8")
     assert run("check", str(dept)).exit_code == 0
-    (bureau / "disclose.yaml").write_text("原因阈值: 5\n", encoding="utf-8")
+    (bureau / "disclose.yaml").write_text("原因阈值: 3\n", encoding="utf-8")
     r = run("check", str(dept))
     assert r.exit_code == 1 and "应在“上年.主要原因.基本支出”中说明主要原因" in r.output
 
