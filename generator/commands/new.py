@@ -50,7 +50,7 @@ def _eol(node, key, text: str, column: int) -> None:
         token.column = column
 
 
-def starter(name: str | None, year: int, format_name: str, templates: Path | None = None,
+def starter(name: str | None, year: int, format_name: str = "kezhou-2020", templates: Path | None = None,
             schema_ref: str | None = None, project_format: str | None = None) -> str:
     """The starter for ``format_name``: every field that format needs, nothing another format needs."""
     from ..catalogs import economic_catalog, function_catalog
