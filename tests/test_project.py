@@ -36,10 +36,10 @@ def test_an_unknown_code_says_which_line_to_add_where(bureau):
     dept.write_text(LOCAL, encoding="utf-8")
     r = run("check", str(dept))
     assert r.exit_code == 1
-    assert lines_of(r.output, dept) == [
-        "FILE:12:5: 错误[code.unknown] 支出功能分类科目 2970101 不在目录（政府收支分类科目·支出功能分类，财政部《2021年政府收支分类科目》）中："
-        "请核对代码；确属本地科目时，在“FILE”的“设置.科目补充.支出功能分类”下加一行：2970101: 科目名称"
-        "（全局统一的补充科目可由财政局写入 disclose.yaml 的“科目补充文件”）"]
+    [line] = lines_of(r.output, dept)
+    assert line.startswith("FILE:12:5: 错误[code.unknown] 支出功能分类科目 2970101 不在目录（")
+    assert line.endswith("中：请核对代码；确属本地科目时，在“FILE”的“设置.科目补充.支出功能分类”下加一行：2970101: 科目名称"
+                         "（全局统一的补充科目可由财政局写入 disclose.yaml 的“科目补充文件”）")
     # with the bureau's list named once, the hint names that file and the exact line
     (bureau / "disclose.yaml").write_text("科目补充文件: [科目.csv]\n", encoding="utf-8")
     (bureau / "科目.csv").write_text("科目编码,科目名称\n", encoding="utf-8")
