@@ -39,7 +39,8 @@ THREE_PUBLIC_ITEMS = ("因公出国（境）费", "公务用车购置费", "公�
 MEETING_TRAINING = ("会议费", "培训费")
 
 
-def _amount(value: Any, info: ValidationInfo) -> Decimal:
+def _number(value: Any) -> Decimal:
+    """A finite decimal number as typed (int or decimal text), or a PydanticCustomError saying what was found."""
     if isinstance(value, bool) or value is None:
         raise PydanticCustomError("amount.type", "金额应为数字，实际是“{found}”", {"found": "空" if value is None else str(value).lower()})
     if isinstance(value, float):  # never produced by our loader; refuse rather than trust binary floats
@@ -54,15 +55,26 @@ def _amount(value: Any, info: ValidationInfo) -> Decimal:
             hint = "（不是有限的数）"
         elif value.strip().endswith(("万元", "元", "万")):
             hint = "（只写数字，单位由“金额单位”统一规定）"
+        elif value.strip().endswith(("%", "％")):
+            hint = "（百分比只写数字，如 -13.63）"
         raise PydanticCustomError("amount.type", "金额应为数字，实际是文字“{found}”{hint}", {"found": value, "hint": hint})
     if not isinstance(value, (int, Decimal)):
         raise PydanticCustomError("amount.type", "金额应为数字，实际是{found}", {"found": type(value).__name__})
     d = D(value)
-    if d < 0:
-        raise PydanticCustomError("amount.negative", "金额不能为负数，实际是 {found}", {"found": str(d)})
     if abs(d) >= Decimal("1e12"):
         raise PydanticCustomError("amount.too-large", "金额过大：{found}", {"found": str(d)})
-    unit = (info.context or {}).get("unit", "万元") if info is not None else "万元"
+    return d
+
+
+def _unit(info: ValidationInfo | None) -> str:
+    return (info.context or {}).get("unit", "万元") if info is not None else "万元"
+
+
+def _amount(value: Any, info: ValidationInfo) -> Decimal:
+    d = _number(value)
+    if d < 0:
+        raise PydanticCustomError("amount.negative", "金额不能为负数，实际是 {found}", {"found": str(d)})
+    unit = _unit(info)
     if d.as_tuple().exponent < -2:  # type: ignore[operator]
         raise PydanticCustomError("amount.decimals", "金额最多保留 2 位小数（{unit}），实际是 {found}", {"found": str(d), "unit": unit})
     if unit == "元":
@@ -73,7 +85,20 @@ def _amount(value: Any, info: ValidationInfo) -> Decimal:
     return d
 
 
+def _control_number(value: Any, info: ValidationInfo) -> Decimal:
+    """A 核对数 as printed: an amount (in the file's 金额单位), or a signed change or percentage.
+
+    Kept as typed (no conversion from 元): which it is depends on its key, so the
+    check converts and refuses negatives where the key names an amount.
+    """
+    d = _number(value)
+    if d.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise PydanticCustomError("amount.decimals", "金额最多保留 2 位小数（{unit}），实际是 {found}", {"found": str(d), "unit": _unit(info)})
+    return d
+
+
 Amount = Annotated[Decimal, BeforeValidator(_amount)]
+ControlValue = Annotated[Decimal, BeforeValidator(_control_number)]
 
 
 def _code(value: Any) -> str:
@@ -120,6 +145,7 @@ class Headcount(Base):
 
 class Staffing(Base):
     authorized: Count = Field(alias="编制数", ge=0, description="核定编制数")
+    actual: Count | None = Field(None, alias="实有人数", ge=0, description="实有人数（可选；不填则为在职 + 退休 + 离休，填写时应与之相等）")
     active: Headcount = Field(alias="在职", description="在职人员")
     retired: Headcount = Field(default_factory=lambda: Headcount(人数=0), alias="退休", description="退休人员")
     veteran: Headcount = Field(default_factory=lambda: Headcount(人数=0), alias="离休", description="离休人员")
@@ -335,7 +361,7 @@ class Department(Base):
     other_matters: Text = Field("", alias="其他需说明的事项")
     glossary_extra: list[dict[Text, Text]] = Field(default_factory=list, alias="名词解释补充", description="补充的名词解释：每条写“名词”和“解释”")
     last_year: LastYear = Field(default_factory=LastYear, alias="上年")
-    controls: dict[Text, Amount] = Field(default_factory=dict, alias="核对数", description="从预算系统抄来的核对数（收入合计、支出合计、基本支出、项目支出、人员经费、公用经费、三公经费、功能分类.代码、经济分类.代码）：只用于核对，不打印")
+    controls: dict[Text, ControlValue | list[ControlValue]] = Field(default_factory=dict, alias="核对数", description="从预算系统或已印文本抄来的核对数：只用于核对，不打印。键为收入合计、支出合计、基本支出、项目支出、人员经费、公用经费、机关运行经费、三公经费、收入来源、功能分类.代码、经济分类.代码、基本支出经济分类.代码、三公经费.项目（及其.其中、.其他）；键后加“.上年”“.增减”“.增减率”核对上年数、增减额（减少写负数）、增减百分比。同一数印了几次不同的值时写成列表，逐个核对（见 docs/核对预算数.md）")
     settings: Settings = Field(default_factory=Settings, alias="设置")
 
     @field_validator("glossary_extra")

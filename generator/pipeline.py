@@ -164,13 +164,9 @@ def check_file(path: str | Path, format_name: str | None = None, templates: Path
         return checked
     last = _last_year_figures(loaded, checked.problems, depth, project, checked.inputs)
     dept = loaded.model
-    # three-public last-year values from last year's file when not written inline
-    for name, item in dept.three_public.items():
-        if item.last_year is None and f"三公.{name}" in last:
-            item.last_year = last[f"三公.{name}"]
     fig = derive(dept, fcat, ecat, last)
     checked.fig = fig
-    checked.problems.extend(run_checks(Context(loaded, fig, author)))
+    checked.problems.extend(run_checks(Context(loaded, fig, author, last_file=last)))
     name = format_name or dept.format
     try:
         checked.fmt = get_format(name, templates)

@@ -19,6 +19,8 @@ def _type_name(tp) -> str:
         meta = " ".join(getattr(m, "func", lambda: None).__name__ for m in args[1:] if hasattr(m, "func"))
         if "_amount" in meta:
             return "金额（万元）"
+        if "_control_number" in meta:
+            return "数（金额、增减额或百分比）"
         if "_code" in meta:
             return "科目代码"
         if "_count" in meta:

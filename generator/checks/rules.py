@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+import re
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..catalogs import add_hint
 from ..errors import Problem, Severity
 from ..figures import Figures
 from ..load.department import Loaded
+from ..load.yamlsafe import format_path
 from ..model import SOURCES
-from ..money import ZERO, fmt_plain, round2, total
+from ..money import TEN_THOUSAND, ZERO, fmt_plain, percent, round2, total
 
 W = Severity.WARNING
 
@@ -21,13 +24,24 @@ class Context:
     loaded: Loaded
     fig: Figures
     author_codes: dict[str, set[str]]  # kind → codes named by the author inline
+    last_file: dict[str, Decimal] = field(default_factory=dict)  # figures of 上年.文件 (empty without one)
 
     @property
     def dept(self):
         return self.fig.dept
 
     def p(self, rule: str, message: str, *path, severity: Severity = Severity.ERROR) -> Problem:
-        return self.loaded.problem(rule, message, *path, severity=severity)
+        return Problem(rule, message, self.loaded.loc(*self._as_written(path)), severity, format_path(tuple(path)))
+
+    def _as_written(self, path: tuple) -> tuple:
+        """The path as the YAML spells it: a code written as a number is an int key in the file."""
+        marks = self.loaded.marks
+        out: list = []
+        for part in path:
+            if isinstance(part, str) and part.isdigit() and (*out, part) not in marks and (*out, int(part)) in marks:
+                part = int(part)
+            out.append(part)
+        return tuple(out)
 
 
 Rule = Callable[[Context], Iterator[Problem]]
@@ -135,23 +149,214 @@ def check_projects(ctx: Context) -> Iterator[Problem]:
 
 
 # ------------------------------------------------------------------ controls
+# A 核对数 key names a figure: 收入合计, 功能分类.2013101, 基本支出经济分类.30201,
+# 三公经费.会议费.其中 …; a suffix .上年 / .增减 / .增减率 names its last-year value,
+# its change (signed, 万元) or its change in percent of last year (signed).
+SUFFIXES = ("上年", "增减", "增减率")
+TREES = ("功能分类", "经济分类", "基本支出经济分类", "项目支出经济分类")
+_CODE = re.compile(r"[0-9]{3}([0-9]{2}){0,2}")
+PERSONNEL_PREFIXES = ("301", "303")
+
+
+def control_figures(fig: Figures) -> dict[str, Decimal]:
+    """This year's value of every figure a 核对数 key can name."""
+    out = fig.current()
+    for kind, family in (("basic", "基本支出经济分类"), ("project", "项目支出经济分类")):
+        for node in fig.economics(kind):
+            out[f"{family}.{node.code}"] = node.get("total")
+    for name, item in fig.three_public_items().items():
+        key = f"三公经费.{name}"
+        out[key] = fig.item_total(item)
+        out[f"{key}.基本支出"] = item.basic
+        out[f"{key}.项目支出"] = item.project
+        out[f"{key}.其中"] = item.of_which or ZERO
+        out[f"{key}.其他"] = fig.item_total(item) - (item.of_which or ZERO)
+    return out
+
+
+def control_last(fig: Figures) -> dict[str, Decimal]:
+    """Last year's value of every figure that has one, by 核对数 key."""
+    out = dict(fig.last)
+    for name, item in fig.three_public_items().items():
+        if item.last_year is not None:
+            out[f"三公经费.{name}"] = item.last_year
+    return out
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """'基本支出.增减' → ('基本支出', '增减'); '基本支出' → ('基本支出', '')."""
+    base, _, last = key.rpartition(".")
+    if base and last in SUFFIXES:
+        return base, last
+    return key, ""
+
+
+def _tree_key(key: str) -> tuple[str, str] | None:
+    family, _, code = key.partition(".")
+    if family in TREES and _CODE.fullmatch(code):
+        return family, code
+    return None
+
+
+def _values(v: Decimal | list[Decimal]) -> list[Decimal]:
+    return list(v) if isinstance(v, list) else [v]
+
+
+def _signed(v: Decimal, unit: str = "万元") -> str:
+    if round2(v) == ZERO:
+        return "持平"
+    return f"{'增加' if v > 0 else '减少'}{fmt_plain(abs(v))}{unit}"
+
+
+def _signed_pct(v: Decimal) -> str:
+    if round2(v) == ZERO:
+        return "持平"
+    return f"{'增长' if v > 0 else '下降'}{fmt_plain(abs(v))}%"
+
+
+def _pct_hint(expected: Decimal, delta: Decimal, base: str, this: dict[str, Decimal],
+              last: dict[str, Decimal]) -> str:
+    """Name the wrong base a printed percentage was computed on, when one fits."""
+    def fits(whole: Decimal | None) -> bool:
+        p = percent(delta, whole) if whole else None
+        return p is not None and round2(p) == round2(expected)
+    if fits(this.get(base)):
+        return "：该百分比是增减额除以本年数得出的，增减率应除以上年数"
+    for label, figures in (("本年数", this), ("上年数", last)):
+        for key, whole in figures.items():
+            if key != base and "." not in key and fits(whole):
+                return f"：该百分比是增减额除以{key}的{label} {fmt_plain(whole)}万元得出的，应除以{base}的上年数"
+    return ""
+
+
 @rule("control", "核对数等于推导数")
 def check_controls(ctx: Context) -> Iterator[Problem]:
-    current = ctx.fig.current()
-    for key, expected in ctx.dept.controls.items():
-        if key not in current:
-            if key.startswith(("功能分类.", "经济分类.")):
-                found = ZERO
-            else:
-                import difflib
-                guess = difflib.get_close_matches(key, [k for k in current if "." not in k], n=1, cutoff=0.4)
-                hint = f"；您是不是想写“{guess[0]}”？" if guess else ""
-                yield ctx.p("control.unknown-key", f"未知的核对项“{key}”{hint}", "核对数", key)
+    this = control_figures(ctx.fig)
+    last = control_last(ctx.fig)
+    in_yuan = ctx.dept.unit == "元"
+    for key, given in ctx.dept.controls.items():
+        base, suffix = split_key(key)
+        if base not in this and _tree_key(base) is None:
+            candidates = [k for k in this if "." not in k or k.startswith("三公经费.")]
+            guess = difflib.get_close_matches(key, candidates, n=1, cutoff=0.4)
+            hint = f"；您是不是想写“{guess[0]}”？" if guess else ""
+            yield ctx.p("control.unknown-key", f"未知的核对项“{key}”{hint}（可用的写法见 docs/核对预算数.md）", "核对数", key)
+            continue
+        values = _values(given)
+        if not values:
+            yield ctx.p("control.empty", f"核对项“{key}”是空列表：应写一个数，或印了几次不同的值时写成 [值1, 值2]", "核对数", key)
+            continue
+        many = len(values) > 1
+        now = this.get(base, ZERO)
+        before = last.get(base)
+        if suffix and before is None:
+            yield ctx.p("control.no-last-year", f"核对项“{key}”需要{base}的上年数：应在“上年”中填写（或用“上年.文件”），否则无法核对", "核对数", key)
+            continue
+        for i, expected in enumerate(values):
+            where = ("核对数", key, i) if many else ("核对数", key)
+            nth = f"（第 {i + 1} 个值）" if many else ""
+            if suffix == "增减率":
+                assert before is not None
+                found = percent(now - before, before)
+                if found is None:
+                    yield ctx.p("control.mismatch", f"核对数不符：{base}上年为 0，没有增减率（本年{_signed(now - before)}，为新增），核对数{nth}为{_signed_pct(expected)}", *where)
+                elif round2(found) != round2(expected):
+                    hint = _pct_hint(expected, now - before, base, this, last)
+                    yield ctx.p("control.mismatch", f"核对数不符：{base}比上年按明细推导为{_signed_pct(found)}（{_signed(now - before)} ÷ 上年 {fmt_plain(before)}万元），核对数{nth}为{_signed_pct(expected)}（差 {fmt_plain(round2(found) - round2(expected))} 个百分点）{hint}", *where)
                 continue
-        else:
-            found = current[key]
-        if round2(found) != round2(expected):
-            yield ctx.p("control.mismatch", f"核对数不符：{key}按明细推导为 {_w(found)}，预算系统核对数为 {_w(expected)}（差 {fmt_plain(found - expected)} 万元）", "核对数", key)
+            if in_yuan:
+                expected = round2(expected / TEN_THOUSAND)
+            if suffix == "增减":
+                assert before is not None
+                found = now - before
+                if round2(found) != round2(expected):
+                    yield ctx.p("control.mismatch", f"核对数不符：{base}比上年按明细推导为{_signed(found)}（本年 {fmt_plain(now)} − 上年 {fmt_plain(before)}），核对数{nth}为{_signed(expected)}（差 {fmt_plain(found - expected)} 万元）", *where)
+                continue
+            if expected < ZERO:
+                yield ctx.p("amount.negative", f"金额不能为负数，实际是 {fmt_plain(expected)}（只有“.增减”“.增减率”核对项可以写负数）", *where)
+                continue
+            found = before if suffix == "上年" else now
+            assert found is not None
+            label = f"{base}的上年数" if suffix == "上年" else key
+            if round2(found) != round2(expected):
+                yield ctx.p("control.mismatch", f"核对数不符：{label}按明细推导为 {_w(found)}，预算系统核对数{nth}为 {_w(expected)}（差 {fmt_plain(found - expected)} 万元）", *where)
+
+
+def _plain_controls(ctx: Context, suffix: str) -> dict[str, Decimal]:
+    """Amount controls given once (several values are reported by control.mismatch), in 万元."""
+    out: dict[str, Decimal] = {}
+    for key, given in ctx.dept.controls.items():
+        base, sfx = split_key(key)
+        if sfx != suffix or isinstance(given, list) and len(given) != 1:
+            continue
+        v = _values(given)[0]
+        if v < ZERO:
+            continue
+        out[base] = round2(v / TEN_THOUSAND) if ctx.dept.unit == "元" else v
+    return out
+
+
+def _maximal(values: dict[str, Decimal], family: str, under: str = "",
+             prefixes: tuple[str, ...] = ()) -> list[str]:
+    """Keys of ``family`` given in ``values`` below code ``under`` (or anywhere) with no given key between."""
+    codes = [k.split(".", 1)[1] for k in values if _tree_key(k) and k.split(".", 1)[0] == family]
+    inside = [c for c in codes if c != under and c.startswith(under) and (not prefixes or c.startswith(prefixes))]
+    return [f"{family}.{c}" for c in sorted(inside)
+            if not any(o != c and c.startswith(o) and len(o) > len(under) for o in inside)]
+
+
+def decompositions(values: dict[str, Decimal], key: str) -> list[tuple[list[str], bool]]:
+    """Ways ``key`` splits into parts named in ``values``: (part keys, closed).
+
+    A closed split names every part (the parts must add up to the whole); an
+    open one names some of them (together they cannot exceed the whole).
+    """
+    tree = _tree_key(key)
+    if tree:
+        return [(_maximal(values, tree[0], tree[1]), False)]
+    out: list[tuple[list[str], bool]] = []
+    if key == "收入合计":
+        out.append(([s for s in SOURCES if s in values], False))
+    elif key == "支出合计":
+        out += [(["基本支出", "项目支出"], True), (_maximal(values, "功能分类"), False), (_maximal(values, "经济分类"), False)]
+    elif key == "基本支出":
+        out += [(["人员经费", "公用经费"], True), (_maximal(values, "基本支出经济分类"), False)]
+    elif key == "项目支出":
+        out.append((_maximal(values, "项目支出经济分类"), False))
+    elif key == "人员经费":
+        out.append((_maximal(values, "基本支出经济分类", prefixes=PERSONNEL_PREFIXES), False))
+    elif key == "公用经费":
+        out.append(([k for k in _maximal(values, "基本支出经济分类") if not k.split(".")[1].startswith(PERSONNEL_PREFIXES)], False))
+    elif key == "三公经费":
+        out.append(([f"三公经费.{n}" for n in ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费")], False))
+    elif key.startswith("三公经费.") and key.count(".") == 1:
+        out += [([f"{key}.其中", f"{key}.其他"], True), ([f"{key}.基本支出", f"{key}.项目支出"], True)]
+    return out
+
+
+def _part_name(whole: str, part: str) -> str:
+    return part[len(whole) + 1:] if part.startswith(whole + ".") else part
+
+
+@rule("control.parts", "核对数之间不自相矛盾（组成部分不超过整体）")
+def check_control_parts(ctx: Context) -> Iterator[Problem]:
+    for suffix in ("", "上年"):
+        values = _plain_controls(ctx, suffix)
+        label = "的上年数" if suffix else ""
+        for key, whole in values.items():
+            for parts, closed in decompositions(values, key):
+                given = [p for p in parts if p in values]
+                if not given:
+                    continue
+                s = total(values[p] for p in given)
+                listed = "、".join(f"{_part_name(key, p)} {fmt_plain(values[p])}" for p in given[:8]) + ("等" if len(given) > 8 else "")
+                where = ("核对数", f"{key}.{suffix}" if suffix else key)
+                if s > whole:
+                    yield ctx.p("control.parts", f"核对数自相矛盾：{key}{label}的组成部分（{listed}）合计 {_w(s)}，超过{key}{label}的核对数 {_w(whole)}（多 {fmt_plain(s - whole)} 万元）", *where)
+                    break
+                if closed and len(given) == len(parts) and s != whole:
+                    yield ctx.p("control.parts", f"核对数自相矛盾：{key}{label}应等于{'与'.join(_part_name(key, p) for p in parts)}之和 {_w(s)}，核对数为 {_w(whole)}（差 {fmt_plain(s - whole)} 万元）", *where)
+                    break
 
 
 # ------------------------------------------------------------------ staffing
@@ -167,6 +372,116 @@ def check_staffing(ctx: Context) -> Iterator[Problem]:
             yield ctx.p("staffing.change", f"{key}人数比上年增减 {hc.change} 意味着上年人数为 {hc.count - hc.change}，不能为负数", "概况", "人员", key, "比上年增减")
     if s.active.count > s.authorized:
         yield ctx.p("staffing.over", f"在职人数 {s.active.count} 超过编制数 {s.authorized}：请核实", "概况", "人员", "在职", "人数", severity=W)
+    parts = s.active.count + s.retired.count + s.veteran.count
+    if s.actual is not None and s.actual != parts:
+        yield ctx.p("staffing.actual", f"实有人数应等于在职 {s.active.count} + 退休 {s.retired.count} + 离休 {s.veteran.count} = {parts} 人，实际写的是 {s.actual} 人", "概况", "人员", "实有人数")
+
+
+# ------------------------------------------------------------------ last year
+def _last_where(ctx: Context, key: str) -> tuple:
+    """The YAML node a last-year figure was written at (inline), else 上年.文件."""
+    ly = ctx.dept.last_year
+    inline = {"基本支出": ly.basic, "项目支出": ly.project, "人员经费": ly.personnel, "公用经费": ly.public,
+              "机关运行经费": ly.operating}
+    if inline.get(key) is not None:
+        return ("上年", key)
+    if key == "收入合计" and ly.income:
+        return ("上年", "收入")
+    if key in ly.income:
+        return ("上年", "收入", key)
+    if key == "支出合计" and ly.basic is not None and ly.project is not None:
+        return ("上年", "基本支出")
+    if key.startswith("功能分类.") and key.split(".", 1)[1] in ly.functions:
+        return ("上年", "功能分类", key.split(".", 1)[1])
+    if key == "三公经费" and not ly.file:
+        return ("三公经费",)
+    return ("上年", "文件") if ly.file else ("上年",)
+
+
+def _last_name(key: str) -> str:
+    return key.replace("功能分类.", "功能分类 ")
+
+
+@rule("last-year.balance", "上年收入等于上年支出")
+def check_last_year_balance(ctx: Context) -> Iterator[Problem]:
+    last = ctx.fig.last
+    if "收入合计" in last and "支出合计" in last and last["收入合计"] != last["支出合计"]:
+        inc, out = last["收入合计"], last["支出合计"]
+        parts = "、".join(f"{s} {fmt_plain(last[s])}" for s in SOURCES if last.get(s))
+        yield ctx.p("last-year.balance",
+                    f"上年收支不平衡：上年收入合计（{parts or '无'}）{_w(inc)}应等于上年支出合计 {_w(out)}"
+                    f"（基本支出 {fmt_plain(last.get('基本支出', ZERO))} + 项目支出 {fmt_plain(last.get('项目支出', ZERO))}），差 {fmt_plain(inc - out)} 万元"
+                    f"（上年有结转结余安排的支出时，请在“上年.收入”中写明“上年结转结余”）", *_last_where(ctx, "收入合计"))
+
+
+def _last_parents(last: dict[str, Decimal]) -> Iterator[tuple[str, list[str]]]:
+    """(parent key, part keys) for every last-year figure that has parts given."""
+    for whole, parts in (("支出合计", ["基本支出"]), ("支出合计", ["项目支出"]), ("支出合计", ["三公经费"]),
+                         ("基本支出", ["人员经费"]), ("基本支出", ["公用经费"]),
+                         ("收入合计", [s for s in SOURCES if s in last])):
+        yield whole, parts
+    functions = {k: v for k, v in last.items() if k.startswith("功能分类.")}
+    yield "支出合计", _maximal(functions, "功能分类")
+    for key in functions:
+        if _tree_key(key):
+            yield key, _maximal(functions, "功能分类", key.split(".", 1)[1])
+
+
+@rule("last-year.exceeds", "上年数不超过其所属的上年数")
+def check_last_year_exceeds(ctx: Context) -> Iterator[Problem]:
+    last = ctx.fig.last
+    for whole, parts in _last_parents(last):
+        given = [p for p in parts if p in last]
+        if whole not in last or not given:
+            continue
+        s = total(last[p] for p in given)
+        if s > last[whole]:
+            if len(given) == 1:
+                what = f"上年{_last_name(given[0])} {_w(last[given[0]])}"
+                where = _last_where(ctx, given[0])
+            else:
+                what = f"上年{'、'.join(_last_name(p) for p in given)}合计 {_w(s)}"
+                where = _last_where(ctx, whole)
+            yield ctx.p("last-year.exceeds", f"{what}超过了它所属的上年{_last_name(whole)} {_w(last[whole])}（多 {fmt_plain(s - last[whole])} 万元）：部分不能大于整体", *where)
+
+
+@rule("last-year.parts", "上年人员经费与公用经费之和等于上年基本支出")
+def check_last_year_parts(ctx: Context) -> Iterator[Problem]:
+    last = ctx.fig.last
+    if all(k in last for k in ("人员经费", "公用经费", "基本支出")):
+        s = last["人员经费"] + last["公用经费"]
+        if s != last["基本支出"]:
+            yield ctx.p("last-year.parts", f"上年人员经费 {fmt_plain(last['人员经费'])} + 上年公用经费 {fmt_plain(last['公用经费'])} = {_w(s)}，应等于上年基本支出 {_w(last['基本支出'])}（差 {fmt_plain(s - last['基本支出'])} 万元）", *_last_where(ctx, "人员经费"))
+
+
+@rule("last-year.disagrees", "写在此处的上年数与上年文件一致")
+def check_last_year_file(ctx: Context) -> Iterator[Problem]:
+    file = ctx.last_file
+    ly = ctx.dept.last_year
+    if not file:
+        return
+    inline: list[tuple[str, Decimal, tuple]] = []
+    for key, v in (("基本支出", ly.basic), ("项目支出", ly.project), ("人员经费", ly.personnel),
+                   ("公用经费", ly.public), ("机关运行经费", ly.operating)):
+        if v is not None:
+            inline.append((key, v, ("上年", key)))
+    if ly.income:
+        inline += [(s, v, ("上年", "收入", s)) for s, v in ly.income.items()]
+        # the sources written here replace the file's income: its total differs when a source is left out
+        if all(round2(file.get(s, ZERO)) == round2(v) for s, v in ly.income.items()):
+            inline.append(("收入合计", total(ly.income.values()), ("上年", "收入")))
+    inline += [(f"功能分类.{c}", v, ("上年", "功能分类", c)) for c, v in ly.functions.items()]
+    for name, item in ctx.dept.three_public.items():
+        if item.last_year is not None and f"三公.{name}" in file:
+            inline.append((f"三公.{name}", item.last_year, ("三公经费", name, "上年")))
+    # a budget file gives last year's budget: it cannot disagree with 上年预算数, but
+    # 上年执行数 written here may rightly differ from it
+    severity = Severity.ERROR if ly.basis == "上年预算数" else W
+    for key, v, where in inline:
+        found = file.get(key, ZERO)
+        if round2(found) != round2(v):
+            name = key.replace("三公.", "“三公”经费").replace("功能分类.", "功能分类 ")
+            yield ctx.p("last-year.disagrees", f"上年数不一致：此处写的上年{name}为 {_w(v)}，上年文件“{ly.file}”推导为 {_w(found)}（差 {fmt_plain(v - found)} 万元）：删去此处的上年数，或改正上年文件", *where, severity=severity)
 
 
 # ------------------------------------------------------------------ reasons
@@ -230,6 +545,8 @@ def check_procurement(ctx: Context) -> Iterator[Problem]:
     for i, it in enumerate(pr.items):
         if it.project not in names:
             yield ctx.p("procurement.project", f"政府采购明细引用的项目“{it.project}”不存在：应为“项目”中的某个名称或“基本支出”", "政府采购", "明细", i, "项目")
+        if it.sme > it.amount:
+            yield ctx.p("procurement.item-sme", f"“{it.item}”的预留中小企业份额 {_w(it.sme)} 是其采购金额的一部分，不能超过采购金额 {_w(it.amount)}", "政府采购", "明细", i, "预留中小企业份额")
     if pr.items and (pr.goods or pr.works or pr.services):
         yield ctx.p("procurement.double", "已填写政府采购明细，货物/工程/服务由明细汇总：请删除直接填写的货物/工程/服务金额", "政府采购", severity=W)
 

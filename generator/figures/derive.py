@@ -199,7 +199,14 @@ class Figures:
 
     # ------------------------------------------------------------ 三公
     def three_public_items(self) -> "OrderedDict[str, ThreePublicItem]":
-        return OrderedDict(self.dept.three_public.items())
+        """The items as authored; an item without an inline 上年 takes last year's file's figure
+        (on a copy: the authored model is never changed)."""
+        out: "OrderedDict[str, ThreePublicItem]" = OrderedDict()
+        for name, item in self.dept.three_public.items():
+            if item.last_year is None and f"三公.{name}" in self.last:
+                item = item.model_copy(update={"last_year": self.last[f"三公.{name}"]})
+            out[name] = item
+        return out
 
     @staticmethod
     def item_total(item: ThreePublicItem) -> Decimal:
