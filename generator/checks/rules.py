@@ -158,28 +158,45 @@ _CODE = re.compile(r"[0-9]{3}([0-9]{2}){0,2}")
 PERSONNEL_PREFIXES = ("301", "303")
 
 
+# 三公 figures printed as sums of items: key → the items it adds up
+THREE_PUBLIC = ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
+THREE_PUBLIC_SUMS = {
+    "三公经费.公务用车购置及运行维护费": ("公务用车购置费", "公务用车运行维护费"),
+    "三公经费.合计": (*THREE_PUBLIC, "会议费", "培训费"),  # the 2024 table's 合计: 三公 with 会议费 and 培训费
+}
+
+
 def control_figures(fig: Figures) -> dict[str, Decimal]:
     """This year's value of every figure a 核对数 key can name."""
     out = fig.current()
     for kind, family in (("basic", "基本支出经济分类"), ("project", "项目支出经济分类")):
         for node in fig.economics(kind):
             out[f"{family}.{node.code}"] = node.get("total")
-    for name, item in fig.three_public_items().items():
+    items = fig.three_public_items()
+    for name, item in items.items():
         key = f"三公经费.{name}"
         out[key] = fig.item_total(item)
         out[f"{key}.基本支出"] = item.basic
         out[f"{key}.项目支出"] = item.project
         out[f"{key}.其中"] = item.of_which or ZERO
         out[f"{key}.其他"] = fig.item_total(item) - (item.of_which or ZERO)
+    out["三公经费.基本支出"] = fig.three_public_total("basic")
+    out["三公经费.项目支出"] = fig.three_public_total("project")
+    for key, names in THREE_PUBLIC_SUMS.items():
+        out[key] = total(fig.item_total(items[n]) for n in names)
     return out
 
 
 def control_last(fig: Figures) -> dict[str, Decimal]:
     """Last year's value of every figure that has one, by 核对数 key."""
     out = dict(fig.last)
-    for name, item in fig.three_public_items().items():
+    items = fig.three_public_items()
+    for name, item in items.items():
         if item.last_year is not None:
             out[f"三公经费.{name}"] = item.last_year
+    for key, names in THREE_PUBLIC_SUMS.items():
+        if all(items[n].last_year is not None for n in names):
+            out[key] = total(items[n].last_year for n in names)  # type: ignore[misc]
     return out
 
 
@@ -328,14 +345,30 @@ def decompositions(values: dict[str, Decimal], key: str) -> list[tuple[list[str]
     elif key == "公用经费":
         out.append(([k for k in _maximal(values, "基本支出经济分类") if not k.split(".")[1].startswith(PERSONNEL_PREFIXES)], False))
     elif key == "三公经费":
-        out.append(([f"三公经费.{n}" for n in ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费")], False))
-    elif key.startswith("三公经费.") and key.count(".") == 1:
+        out += [([f"三公经费.{n}" for n in THREE_PUBLIC], True), (["三公经费.基本支出", "三公经费.项目支出"], True),
+                (["三公经费.因公出国（境）费", "三公经费.公务用车购置及运行维护费", "三公经费.公务接待费"], True)]
+    elif key == "三公经费.合计":
+        out.append((["三公经费", "三公经费.会议费", "三公经费.培训费"], True))
+    elif key in THREE_PUBLIC_SUMS:
+        out.append(([f"三公经费.{n}" for n in THREE_PUBLIC_SUMS[key]], True))
+    elif key.startswith("三公经费.") and key.count(".") == 1 and key not in ("三公经费.基本支出", "三公经费.项目支出"):
         out += [([f"{key}.其中", f"{key}.其他"], True), ([f"{key}.基本支出", f"{key}.项目支出"], True)]
     return out
 
 
-def _part_name(whole: str, part: str) -> str:
-    return part[len(whole) + 1:] if part.startswith(whole + ".") else part
+def _part_names(whole: str, parts: list[str]) -> list[str]:
+    """How parts are named in a message: 其中 for 三公经费.会议费.其中; a code family once (功能分类 201、208)."""
+    out, family = [], ""
+    for part in parts:
+        tree = _tree_key(part)
+        if part.startswith(whole + "."):
+            out.append(part[len(whole) + 1:])
+        elif tree:
+            out.append(tree[1] if tree[0] == family else f"{tree[0]} {tree[1]}")
+            family = tree[0]
+        else:
+            out.append(part)
+    return out
 
 
 @rule("control.parts", "核对数之间不自相矛盾（组成部分不超过整体）")
@@ -349,13 +382,14 @@ def check_control_parts(ctx: Context) -> Iterator[Problem]:
                 if not given:
                     continue
                 s = total(values[p] for p in given)
-                listed = "、".join(f"{_part_name(key, p)} {fmt_plain(values[p])}" for p in given[:8]) + ("等" if len(given) > 8 else "")
+                names = _part_names(key, given)
+                listed = "、".join(f"{n} {fmt_plain(values[p])}" for n, p in zip(names[:10], given)) + ("等" if len(given) > 10 else "")
                 where = ("核对数", f"{key}.{suffix}" if suffix else key)
                 if s > whole:
                     yield ctx.p("control.parts", f"核对数自相矛盾：{key}{label}的组成部分（{listed}）合计 {_w(s)}，超过{key}{label}的核对数 {_w(whole)}（多 {fmt_plain(s - whole)} 万元）", *where)
                     break
                 if closed and len(given) == len(parts) and s != whole:
-                    yield ctx.p("control.parts", f"核对数自相矛盾：{key}{label}应等于{'与'.join(_part_name(key, p) for p in parts)}之和 {_w(s)}，核对数为 {_w(whole)}（差 {fmt_plain(s - whole)} 万元）", *where)
+                    yield ctx.p("control.parts", f"核对数自相矛盾：{key}{label}应等于{'、'.join(_part_names(key, parts))}之和 {_w(s)}，核对数为 {_w(whole)}（差 {fmt_plain(s - whole)} 万元）", *where)
                     break
 
 
