@@ -313,37 +313,46 @@ def _plain_controls(ctx: Context, suffix: str) -> dict[str, Decimal]:
     return out
 
 
-def _maximal(values: dict[str, Decimal], family: str, under: str = "",
-             prefixes: tuple[str, ...] = ()) -> list[str]:
-    """Keys of ``family`` given in ``values`` below code ``under`` (or anywhere) with no given key between."""
-    codes = [k.split(".", 1)[1] for k in values if _tree_key(k) and k.split(".", 1)[0] == family]
-    inside = [c for c in codes if c != under and c.startswith(under) and (not prefixes or c.startswith(prefixes))]
-    return [f"{family}.{c}" for c in sorted(inside)
-            if not any(o != c and c.startswith(o) and len(o) > len(under) for o in inside)]
+class CodeTree:
+    """The code keys given in ``values`` (功能分类.201, 基本支出经济分类.30101 …), each under its
+    nearest given ancestor: the parts of a code are the given codes below it with no given code between."""
+
+    def __init__(self, values: Iterable[str]):
+        self.below: dict[tuple[str, str], list[str]] = {}
+        given = {t for t in map(_tree_key, values) if t}
+        for family, code in sorted(given):
+            parent = next((code[:n] for n in (5, 3) if n < len(code) and (family, code[:n]) in given), "")
+            self.below.setdefault((family, parent), []).append(f"{family}.{code}")
+
+    def parts(self, family: str, under: str = "", prefixes: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> list[str]:
+        """Given codes of ``family`` directly below ``under`` ("" for the top), optionally by code prefix."""
+        keys = self.below.get((family, under), [])
+        return [k for k in keys if (not prefixes or k.split(".", 1)[1].startswith(prefixes))
+                and not (exclude and k.split(".", 1)[1].startswith(exclude))]
 
 
-def decompositions(values: dict[str, Decimal], key: str) -> list[tuple[list[str], bool]]:
+def decompositions(values: dict[str, Decimal], tree: CodeTree, key: str) -> list[tuple[list[str], bool]]:
     """Ways ``key`` splits into parts named in ``values``: (part keys, closed).
 
     A closed split names every part (the parts must add up to the whole); an
     open one names some of them (together they cannot exceed the whole).
     """
-    tree = _tree_key(key)
-    if tree:
-        return [(_maximal(values, tree[0], tree[1]), False)]
+    code = _tree_key(key)
+    if code:
+        return [(tree.parts(*code), False)]
     out: list[tuple[list[str], bool]] = []
     if key == "收入合计":
         out.append(([s for s in SOURCES if s in values], False))
     elif key == "支出合计":
-        out += [(["基本支出", "项目支出"], True), (_maximal(values, "功能分类"), False), (_maximal(values, "经济分类"), False)]
+        out += [(["基本支出", "项目支出"], True), (tree.parts("功能分类"), False), (tree.parts("经济分类"), False)]
     elif key == "基本支出":
-        out += [(["人员经费", "公用经费"], True), (_maximal(values, "基本支出经济分类"), False)]
+        out += [(["人员经费", "公用经费"], True), (tree.parts("基本支出经济分类"), False)]
     elif key == "项目支出":
-        out.append((_maximal(values, "项目支出经济分类"), False))
+        out.append((tree.parts("项目支出经济分类"), False))
     elif key == "人员经费":
-        out.append((_maximal(values, "基本支出经济分类", prefixes=PERSONNEL_PREFIXES), False))
+        out.append((tree.parts("基本支出经济分类", prefixes=PERSONNEL_PREFIXES), False))
     elif key == "公用经费":
-        out.append(([k for k in _maximal(values, "基本支出经济分类") if not k.split(".")[1].startswith(PERSONNEL_PREFIXES)], False))
+        out.append((tree.parts("基本支出经济分类", exclude=PERSONNEL_PREFIXES), False))
     elif key == "三公经费":
         out += [([f"三公经费.{n}" for n in THREE_PUBLIC], True), (["三公经费.基本支出", "三公经费.项目支出"], True),
                 (["三公经费.因公出国（境）费", "三公经费.公务用车购置及运行维护费", "三公经费.公务接待费"], True)]
@@ -375,9 +384,10 @@ def _part_names(whole: str, parts: list[str]) -> list[str]:
 def check_control_parts(ctx: Context) -> Iterator[Problem]:
     for suffix in ("", "上年"):
         values = _plain_controls(ctx, suffix)
+        tree = CodeTree(values)
         label = "的上年数" if suffix else ""
         for key, whole in values.items():
-            for parts, closed in decompositions(values, key):
+            for parts, closed in decompositions(values, tree, key):
                 given = [p for p in parts if p in values]
                 if not given:
                     continue
@@ -454,11 +464,12 @@ def _last_parents(last: dict[str, Decimal]) -> Iterator[tuple[str, list[str]]]:
                          ("基本支出", ["人员经费"]), ("基本支出", ["公用经费"]),
                          ("收入合计", [s for s in SOURCES if s in last])):
         yield whole, parts
-    functions = {k: v for k, v in last.items() if k.startswith("功能分类.")}
-    yield "支出合计", _maximal(functions, "功能分类")
-    for key in functions:
-        if _tree_key(key):
-            yield key, _maximal(functions, "功能分类", key.split(".", 1)[1])
+    tree = CodeTree(k for k in last if k.startswith("功能分类."))
+    yield "支出合计", tree.parts("功能分类")
+    for key in last:
+        code = _tree_key(key)
+        if code and code[0] == "功能分类":
+            yield key, tree.parts(*code)
 
 
 @rule("last-year.exceeds", "上年数不超过其所属的上年数")
