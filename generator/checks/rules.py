@@ -281,6 +281,9 @@ def check_controls(ctx: Context) -> Iterator[Problem]:
                     hint = _pct_hint(expected, now - before, base, this, last)
                     yield ctx.p("control.mismatch", f"核对数不符：{base}比上年按明细推导为{_signed_pct(found)}（{_signed(now - before)} ÷ 上年 {fmt_plain(before)}万元），核对数{nth}为{_signed_pct(expected)}（差 {fmt_plain(round2(found) - round2(expected))} 个百分点）{hint}", *where)
                 continue
+            if suffix != "增减" and expected < ZERO:
+                yield ctx.p("amount.negative", f"金额不能为负数，实际是 {expected}（只有“.增减”“.增减率”核对项可以写负数）", *where)
+                continue
             if in_yuan:
                 expected = round2(expected / TEN_THOUSAND)
             if suffix == "增减":
@@ -288,9 +291,6 @@ def check_controls(ctx: Context) -> Iterator[Problem]:
                 found = now - before
                 if round2(found) != round2(expected):
                     yield ctx.p("control.mismatch", f"核对数不符：{base}比上年按明细推导为{_signed(found)}（本年 {fmt_plain(now)} − 上年 {fmt_plain(before)}），核对数{nth}为{_signed(expected)}（差 {fmt_plain(found - expected)} 万元）", *where)
-                continue
-            if expected < ZERO:
-                yield ctx.p("amount.negative", f"金额不能为负数，实际是 {fmt_plain(expected)}（只有“.增减”“.增减率”核对项可以写负数）", *where)
                 continue
             found = before if suffix == "上年" else now
             assert found is not None
