@@ -67,8 +67,8 @@ def test_roll_forward_moves_per_year_fields(tmp_path):
     assert "\n年度: 2021\n" in text
     assert '编制日期: "2021-01-25"' in text and '截至日期: "2020-12-31"' in text  # quoting kept
     assert "在职: {人数: 15, 比上年增减: 0}" in text
-    assert "  基本支出: 207.71\n" in text and "  项目支出: 63.40\n" in text
-    assert "    2013101: 207.71\n" in text and "    2013199: 63.40\n" in text
+    assert "  基本支出: 207.70\n" in text and "  项目支出: 63.40\n" in text
+    assert "    2013101: 207.70\n" in text and "    2013199: 63.40\n" in text
     assert "  主要原因: {}\n" in text
     # last year's reasons are kept as comments, not as live reasons
     assert "# 2020 年的增减原因（已不适用，供参考）：" in text
