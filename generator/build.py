@@ -95,14 +95,10 @@ def _loc(source: Path):
 
 
 def render_all(checked: Checked, paths: dict[str, Path], data: bool) -> dict[Path, bytes]:
-    from .renderers import load_all
+    from .renderers import PUBLISHED, render
 
-    renderers = load_all()
     doc = build_document(checked.fig, checked.fmt)  # type: ignore[arg-type]
-    files: dict[Path, bytes] = {}
-    # the PDF first: its layout fills the 目录 page numbers that the DOCX prints too
-    for ext in sorted(renderers, key=lambda e: e != "pdf"):
-        files[paths[ext]] = renderers[ext](doc, checked.fmt)  # type: ignore[arg-type]
+    files: dict[Path, bytes] = {paths[name]: blob for name, blob in render(PUBLISHED, doc, checked.fmt).items()}  # type: ignore[arg-type]
     if data:
         from .opendata import export
         for name, blob in export(doc, checked.fig).items():  # type: ignore[arg-type]

@@ -1,28 +1,20 @@
-"""Open data (``disclose build --data``): every table as CSV, and one JSON with all figures.
+"""Open data (``disclose build --data``), written from the figures, never scraped from layout.
 
-``export(doc, fig)`` returns file name → bytes; the build writes them atomically
-into ``output/<部门>/data/`` next to the PDF and DOCX.
+Two files per department, next to its PDF and DOCX in ``data/``:
 
-CSV (one per table, UTF-8 with a BOM so Excel opens it as UTF-8):
-
-- The header rows are flattened into one row of column names, the levels joined
-  with ``/`` (``支出预算/基本支出``); a 栏次 row (column numbers) is dropped.
-  Form-like tables (项目绩效目标表: label and value side by side) have no
-  header row; their first row (预算单位) is data like the others.
-- Codes and names are in their own columns: the 类/款/项 columns of a code
-  become one column with the full code (``2013101``; no ``01`` for Excel to
-  turn into 1), and a cell like ``201 一般公共服务支出`` is split in two.
-- Amounts are plain numbers with two decimals (``271.11``, ``0.00`` where the
-  PDF leaves the cell blank), never thousands separators. Text keeps its words;
-  the spaces that only spread a label across a cell (``合    计``) are dropped.
-- A label spanning several rows is repeated on each of them, so every row
-  stands on its own.
-
-JSON (one file, amounts as strings with two decimals, never floats): the
-department, income by source with shares, spending totals and shares, the 功能分类
-tree (codes, names, 类/款/项, amounts by column) and the 经济分类 trees, the
-projects with their indicators, 三公经费, 机关运行经费, 政府采购, every
-year-over-year change, and every table (the same rows as the CSV files).
+- ``<部门><年度>年部门预算公开数据.csv`` — tidy rows, one per printed amount, UTF-8
+  with a BOM (Excel opens it as UTF-8): 部门, 部门编码, 年度, 表, 行, 科目编码, 级次,
+  列, 金额. The rows come from the figures each table kind selected for printing
+  (:attr:`generator.document.model.Table.data`), not from laid-out cells. 级次 says
+  what a row is — 类/款/项 of a code tree, 合计 or 小计 rows, 其中 rows (part of the
+  row above) — so a sum over one level never counts an amount twice. Amounts are
+  plain numbers with two decimals. A text cell that a spreadsheet would read as a
+  formula (it begins with = + - @, a tab or a carriage return) is prefixed with an
+  apostrophe.
+- ``<部门><年度>年部门预算公开数据.json`` — every derived figure (income and spending
+  by source, shares, the 功能分类 and 经济分类 trees, projects, “三公”经费, changes)
+  and the same tidy rows per table; amounts as strings with two decimals, never
+  floats. Its JSON Schema is :data:`SCHEMA` (``docs/开放数据.schema.json``).
 """
 
 from __future__ import annotations
@@ -35,22 +27,28 @@ from decimal import Decimal
 from typing import Any
 
 from . import __version__
-from .document.model import Cell, Document, Table
+from .document.model import Document, Table
 from .figures import Figures
 from .figures.derive import Node
 from .money import ZERO, fmt_amount, round2
 from .output import safe_name
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+SCHEMA_ID = "https://disclose.invalid/schema/open-data-v2.json"
+COLUMNS = ("部门", "部门编码", "年度", "表", "行", "科目编码", "级次", "列", "金额")
 _CJK = r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]"
 _SPREAD = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
-_CODE_NAME = re.compile(r"^(\d{3,7})\s+(\S.*)$")
-_CODE_PARTS = ("类", "款", "项")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def clean(text: str) -> str:
     """Drop the spaces that only spread CJK text across a cell (``合    计`` → ``合计``)."""
     return _SPREAD.sub("", text.strip())
+
+
+def safe_cell(text: str) -> str:
+    """Text a spreadsheet would evaluate (=HYPERLINK(…), +1, @SUM…) gets a leading apostrophe."""
+    return "'" + text if text.startswith(_FORMULA) else text
 
 
 def amount(value: Decimal | None) -> str | None:
@@ -61,156 +59,30 @@ def pct(value: Decimal | None) -> str | None:
     return None if value is None else f"{round2(value):.2f}"
 
 
-# --- tables ---------------------------------------------------------------------------
-
-def _grid(rows: list[list[Cell]], ncols: int) -> list[list[tuple[Cell, bool, bool] | None]]:
-    """Expand col/rowspans: each slot is (cell, first row of the cell, first column of the cell)."""
-    grid: list[list[tuple[Cell, bool, bool] | None]] = []
-    for r, row in enumerate(rows):
-        while len(grid) <= r:
-            grid.append([None] * ncols)
-        c = 0
-        for cell in row:
-            while c < ncols and grid[r][c] is not None:
-                c += 1
-            for dr in range(max(cell.rowspan, 1)):
-                while len(grid) <= r + dr:
-                    grid.append([None] * ncols)
-                for dc in range(max(cell.colspan, 1)):
-                    if c + dc < ncols:
-                        grid[r + dr][c + dc] = (cell, dr == 0, dc == 0)
-            c += max(cell.colspan, 1)
-    return grid[:len(rows)] if rows else []
+def table_name(t: Table) -> str:
+    """“表三 部门支出总体情况表”: the number and the title as printed (spreading spaces dropped)."""
+    return f"{clean(t.number)} {clean(t.title)}" if t.number else clean(t.title)
 
 
-def _is_column_numbers(row: list[tuple[Cell, bool, bool] | None]) -> bool:
-    """The 栏次 row: 栏次 (or nothing) and column numbers."""
-    texts = [clean(s[0].text) for s in row if s is not None]
-    return bool(texts) and all(t in ("", "栏次") or t.isdigit() for t in texts) and any(t.isdigit() for t in texts)
-
-
-def _column_names(header: list[list[tuple[Cell, bool, bool] | None]], ncols: int) -> list[list[str]]:
-    """Each column's header path, top level first, repeated levels once."""
-    paths: list[list[str]] = []
-    for c in range(ncols):
-        path: list[str] = []
-        for row in header:
-            slot = row[c]
-            text = clean(slot[0].text) if slot is not None else ""
-            if text and (not path or path[-1] != text):
-                path.append(text)
-        paths.append(path)
-    return paths
-
-
-def _cell_text(slot: tuple[Cell, bool, bool] | None) -> str:
-    """A body slot as CSV text: amounts with two decimals, labels repeated down their rows."""
-    if slot is None:
-        return ""
-    cell, first_row, first_col = slot
-    if not first_col:
-        return ""
-    if cell.value is not None:
-        return fmt_amount(cell.value) if first_row else ""
-    return clean(cell.text)
-
-
-def is_form(table: Table) -> bool:
-    """A form (label, value, label, value …) rather than a grid with column headings."""
-    return not table.header or "绩效目标" in table.key
-
-
-def table_rows(table: Table) -> tuple[list[str] | None, list[list[str]]]:
-    """(column names or None, rows): the table flattened for CSV and JSON."""
-    ncols = table.ncols
-    if is_form(table):
-        header, body = [], _grid([*table.header, *table.body], ncols)
-    else:
-        header = [row for row in _grid(table.header, ncols) if not _is_column_numbers(row)]
-        body = _grid(table.body, ncols)
-    rows = [[_cell_text(slot) for slot in row] for row in body]
-    if not header:
-        return None, _split_code_names(None, rows)
-    paths = _column_names(header, ncols)
-
-    # 类/款/项 columns → one column with the full code
-    c = 0
-    while c < len(paths):
-        n = 0
-        while c + n < len(paths) and n < 3 and paths[c + n][-1:] == [_CODE_PARTS[n]]:
-            n += 1
-        if n >= 2:
-            parent = paths[c][:-1] or ["科目编码"]
-            name_col = c + n if c + n < len(paths) else None
-            for row in rows:
-                parts = row[c:c + n]
-                if all(p.isdigit() or p == "" for p in parts):
-                    code = "".join(p for p in parts if p)
-                else:  # a label spanning the code columns (合计)
-                    code = ""
-                    label = next(p for p in parts if p and not p.isdigit())
-                    if name_col is not None and not row[name_col]:
-                        row[name_col] = label
-                row[c:c + n] = [code]
-            paths[c:c + n] = [parent]
-        c += 1
-    names = ["/".join(p) for p in paths]
-    return names, _split_code_names(names, rows)
-
-
-def _split_code_names(names: list[str] | None, rows: list[list[str]]) -> list[list[str]]:
-    """A column of “201 一般公共服务支出” → a 编码 column and a 名称 column (``names`` updated too)."""
-    c = 0
-    while rows and c < len(rows[0]):
-        matches = [_CODE_NAME.match(row[c]) for row in rows]
-        if any(matches) and all(m or not row[c][:1].isdigit() for m, row in zip(matches, rows)):
-            for row, m in zip(rows, matches):
-                row[c:c + 1] = [m.group(1), clean(m.group(2))] if m else ["", row[c]]
-            if names is not None:
-                names[c:c + 1] = [f"{names[c]}/编码", f"{names[c]}/名称"]
-            c += 1
-        c += 1
+def tidy_rows(doc: Document, fig: Figures) -> list[list[str]]:
+    d = fig.dept
+    rows = []
+    for t in doc.tables():
+        name = table_name(t)
+        for datum in t.data:
+            rows.append([d.name, d.code, str(d.year), name, clean(datum.row), datum.code, datum.level,
+                         datum.column, fmt_amount(datum.value)])
     return rows
 
 
-def table_csv(table: Table) -> bytes:
-    names, rows = table_rows(table)
-    buf = io.StringIO()
+def tidy_csv(rows: list[list[str]]) -> bytes:
+    buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
-    if names is not None:
-        writer.writerow(names)
-    writer.writerows(rows)
-    return buf.getvalue().encode("utf-8-sig")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([row[i] if i in (2, 8) else safe_cell(row[i]) for i in range(len(row))])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
-
-def _project_name(table: Table) -> str:
-    """The 项目名称 of a project's form table ("" if none)."""
-    for row in (*table.header, *table.body):
-        for label, value in zip(row, row[1:]):
-            if clean(label.text) == "项目名称":
-                return clean(value.text)
-    return ""
-
-
-def _file_stems(tables: list[Table]) -> list[str]:
-    stems: list[str] = []
-    seen: dict[str, int] = {}
-    for i, t in enumerate(tables, start=1):
-        title = clean(t.title)
-        project = _project_name(t) if is_form(t) else ""
-        if project and project not in title:
-            title = f"{title}-{project}"
-        stem = f"{i:02d}-{clean(t.number)}-{title}" if t.number else f"{i:02d}-{title}"
-        stem = safe_name(stem, limit=60)
-        base = stem
-        seen[base] = seen.get(base, 0) + 1
-        if seen[base] > 1:
-            stem = f"{base}-{seen[base]}"
-        stems.append(stem)
-    return stems
-
-
-# --- figures ----------------------------------------------------------------------------
 
 def _tree(nodes: list[Node], columns: dict[str, str]) -> list[dict[str, Any]]:
     """Flat rolled-up nodes (parents before children, code order) → nested 类/款/项."""
@@ -350,20 +222,81 @@ def _change_of(this_year: Decimal, last_year: Decimal) -> dict[str, Any]:
 # --- the export -----------------------------------------------------------------------
 
 def export(doc: Document, fig: Figures) -> dict[str, bytes]:
-    """File name → bytes: one CSV per table and one JSON (see the module docstring)."""
-    tables = doc.tables()
-    stems = _file_stems(tables)
-    files: dict[str, bytes] = {}
-    listed = []
-    for stem, t in zip(stems, tables):
-        name = f"{stem}.csv"
-        files[name] = table_csv(t)
-        columns, rows = table_rows(t)
-        listed.append({"文件": name, "编号": clean(t.number) or None, "标题": clean(t.title),
-                       "单位": clean(t.caption_right.replace("单位：", "")) or None,
-                       "空表": t.empty, "列": columns, "行": rows})
+    """File name → bytes: the tidy CSV and the JSON (see the module docstring)."""
+    rows = tidy_rows(doc, fig)
+    stem = safe_name(f"{fig.dept.name}{fig.dept.year}年部门预算公开数据")
     data = figures_json(fig)
-    data["表格"] = listed
-    json_name = safe_name(f"{fig.dept.name}{fig.dept.year}年部门预算公开数据") + ".json"
-    files[json_name] = (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    return files
+    data["$schema"] = SCHEMA_ID
+    data["表格"] = [{"表": table_name(t), "空表": t.empty,
+                     "数据": [{"行": clean(x.row), "科目编码": x.code or None, "级次": x.level or None,
+                               "列": x.column, "金额": fmt_amount(x.value)} for x in t.data]}
+                    for t in doc.tables()]
+    return {
+        f"{stem}.csv": tidy_csv(rows),
+        f"{stem}.json": (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+    }
+
+
+# --- the JSON Schema of the JSON file ---------------------------------------------------
+
+_AMOUNT = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "金额（万元），两位小数的字符串"}
+_AMOUNT_OR_NULL = {"anyOf": [_AMOUNT, {"type": "null"}]}
+_PCT_OR_NULL = {"anyOf": [{"type": "string", "pattern": r"^-?\d+\.\d{2}$"}, {"type": "null"}],
+                "description": "百分数，两位小数"}
+_CHANGE = {"anyOf": [{"type": "null"}, {
+    "type": "object", "required": ["本年", "上年", "增减额", "增减率", "说明"], "additionalProperties": False,
+    "properties": {"本年": _AMOUNT, "上年": _AMOUNT, "增减额": _AMOUNT, "增减率": _PCT_OR_NULL, "说明": {"type": "string"}}}]}
+_NODE: dict[str, Any] = {
+    "type": "object", "required": ["编码", "名称", "级次", "下级"],
+    "properties": {"编码": {"type": "string", "pattern": r"^\d{3}(\d{2}){0,2}$"}, "名称": {"type": "string"},
+                   "级次": {"enum": ["类", "款", "项", ""]}, "下级": {"type": "array", "items": {"$ref": "#/$defs/node"}}},
+    "additionalProperties": _AMOUNT_OR_NULL,
+}
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": SCHEMA_ID,
+    "title": "部门预算公开开放数据",
+    "description": "disclose build --data 写出的 JSON 文件。金额为两位小数的字符串（万元），从不使用浮点数。",
+    "type": "object",
+    "$defs": {"node": _NODE},
+    "required": ["$schema", "格式版本", "生成程序", "部门", "部门编码", "年度", "格式", "金额单位", "收入", "支出",
+                 "功能分类", "功能分类类占比", "经济分类", "项目", "三公经费", "机关运行经费", "政府采购", "比上年", "表格"],
+    "properties": {
+        "$schema": {"const": SCHEMA_ID},
+        "格式版本": {"const": FORMAT_VERSION},
+        "生成程序": {"type": "string"},
+        "部门": {"type": "string", "minLength": 1},
+        "部门编码": {"type": ["string", "null"]},
+        "年度": {"type": "integer", "minimum": 2000, "maximum": 2100},
+        "格式": {"type": "string"},
+        "金额单位": {"const": "万元"},
+        "说明": {"type": "string"},
+        "收入": {"type": "object", "required": ["合计", "按来源", "比上年"], "properties": {
+            "合计": _AMOUNT, "比上年": _CHANGE,
+            "按来源": {"type": "array", "items": {"type": "object", "required": ["来源", "金额", "占比"],
+                                                   "properties": {"来源": {"type": "string"}, "金额": _AMOUNT, "占比": _PCT_OR_NULL}}}}},
+        "支出": {"type": "object", "required": ["合计", "基本支出", "项目支出", "人员经费", "公用经费", "按来源", "比上年"],
+                 "properties": {"合计": _AMOUNT, "基本支出": _AMOUNT, "项目支出": _AMOUNT, "人员经费": _AMOUNT,
+                                "公用经费": _AMOUNT, "基本支出占比": _PCT_OR_NULL, "项目支出占比": _PCT_OR_NULL,
+                                "按来源": {"type": "array"}, "比上年": _CHANGE}},
+        "功能分类": {"type": "array", "items": {"$ref": "#/$defs/node"}},
+        "功能分类类占比": {"type": "array", "items": {"type": "object", "required": ["编码", "名称", "金额", "占比"]}},
+        "经济分类": {"type": "object", "required": ["基本支出", "全部支出"],
+                     "properties": {"基本支出": {"type": "array", "items": {"$ref": "#/$defs/node"}},
+                                    "全部支出": {"type": "array", "items": {"$ref": "#/$defs/node"}}}},
+        "项目": {"type": "array", "items": {"type": "object", "required": ["名称", "功能分类", "资金来源", "金额"],
+                                              "properties": {"名称": {"type": "string"}, "金额": _AMOUNT}}},
+        "三公经费": {"type": "object", "required": ["合计", "明细"], "properties": {"合计": _AMOUNT, "明细": {"type": "array"}}},
+        "机关运行经费": {"type": "object", "required": ["金额"], "properties": {"金额": _AMOUNT, "比上年": _CHANGE}},
+        "政府采购": {"type": "object", "required": ["合计"], "properties": {"合计": _AMOUNT},
+                     "additionalProperties": _AMOUNT},
+        "比上年": {"type": "array"},
+        "表格": {"type": "array", "items": {
+            "type": "object", "required": ["表", "空表", "数据"], "additionalProperties": False,
+            "properties": {"表": {"type": "string"}, "空表": {"type": "boolean"}, "数据": {"type": "array", "items": {
+                "type": "object", "required": ["行", "科目编码", "级次", "列", "金额"], "additionalProperties": False,
+                "properties": {"行": {"type": "string"}, "科目编码": {"type": ["string", "null"]},
+                               "级次": {"enum": ["类", "款", "项", "合计", "小计", "其中", None]},
+                               "列": {"type": "string"}, "金额": _AMOUNT}}}}}},
+    },
+}

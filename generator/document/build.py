@@ -1,161 +1,207 @@
 """Build the document model from figures and a format folder.
 
-The format's body template (``正文`` in the manifest, Jinja, sandboxed) is
-rendered with the prose context into a light line markup, which is parsed into
-blocks:
+The format's body template (``正文`` in the manifest: Jinja, sandboxed, read
+confined to the format folder) is rendered with the prose context into a light
+line markup, which is parsed into blocks:
 
-    @封面            title page            @目录        table of contents
-    @分页            page break            @公开表      the manifest's tables, in order
-    @表 种类 [参数]   one inline table (e.g. ``@表 项目绩效目标表 2``)
-    # 标题           part heading (new page, in the 目录)
-    ## / ### / ####  section headings (## in the 目录 when the manifest says so)
-    >> 文字          right-aligned (signature)    ^^ 文字  centred
-    || 文字          paragraph without first-line indent
-    other lines      body paragraphs
+    @封面 [日期]      title page            @目录        table of contents
+    @分页             page break            @公开表      the manifest's tables, in order
+    @表 名称 [序号]    one table of the manifest's 内嵌表格 (序号: which record)
+    # 标题            part heading (new page, in the 目录)
+    ## / ### / ####   section headings (in the 目录 as the manifest says)
+    >> 文字           right-aligned (signature)    ^^ 文字  centred
+    || 文字           paragraph without first-line indent
+    other lines       body paragraphs
 
-Values inserted by the template are marked so that a department's own text can
-never be read as markup (a line of 主要职能 starting with “#” stays text) and is
-never evaluated as a template.
+Literal text by construction: every value the template inserts (``{{ … }}``)
+is replaced in the rendered text by an opaque token that stands for it; the
+markup parser only ever sees the template's own text and tokens, and the
+values are put back into the finished blocks. A department's text can never
+become markup, whatever characters it starts with, and is never evaluated.
 """
 
 from __future__ import annotations
 
+import contextvars
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError as JinjaError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateError as JinjaError
 
 from ..errors import Location, Problem, TemplateError
 from ..figures import Figures
-from ..formats import Format, TableSpec
+from ..formats import Format
+from ..formats.phrases import fill
+from ..formats.templating import sandbox
 from .context import build_context, cn_number
-from .inline import INLINE
+from .kinds import make_table
 from .model import Document, Heading, PageBreak, Paragraph, Table, TitlePage, Toc, TocEntry
-from .tables import TABLES, fill
 
-MARK = "\x1f"  # starts every inserted value
-NL = "\x1e"  # a newline inside an inserted value
-
-
-def _finalize(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return MARK + value.replace("\r\n", "\n").replace("\n", NL)
-    return value
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_TOKEN = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
+_CURRENT: contextvars.ContextVar["_Values"] = contextvars.ContextVar("disclose_values")
 
 
-@functools.lru_cache(maxsize=16)
-def _env(folder: str) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(loader=FileSystemLoader(folder), autoescape=False, undefined=StrictUndefined,
-                               finalize=_finalize, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["cn"] = cn_number
-    return env
+class _Values:
+    """The values inserted by one rendering, each behind a token."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def finalize(self, value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            value = "是" if value else "否"
+        self.items.append(str(value))
+        return f"{_OPEN}{len(self.items) - 1}{_CLOSE}"
+
+    def put_back(self, text: str, newline: str = "\n") -> str:
+        return _TOKEN.sub(lambda m: self.items[int(m.group(1))].replace("\r\n", "\n").replace("\n", newline), text)
 
 
 def glossary_for(fig: Figures, fmt: Format) -> list[dict[str, str]]:
-    entries = [dict(e) for e in fmt.glossary]
+    entries = [{"名词": n, "解释": e} for n, e in fmt.glossary]
     names = {e["名词"] for e in entries}
     for extra in fig.dept.glossary_extra:
         if extra["名词"] in names:
-            entries = [extra if e["名词"] == extra["名词"] else e for e in entries]
+            entries = [dict(extra) if e["名词"] == extra["名词"] else e for e in entries]
         else:
             entries.append(dict(extra))
     return entries
 
 
+def _template_problem(fmt: Format, name: str, exc: Exception) -> TemplateError:
+    lineno = getattr(exc, "lineno", 0) or 0
+    message = getattr(exc, "message", None) or str(exc)
+    return TemplateError(problems=[Problem("format.template", f"格式模板出错：{message}",
+                                           Location(str(fmt.folder / name), lineno, 1))])
+
+
 def build_document(fig: Figures, fmt: Format) -> Document:
-    ctx = build_context(fig, fmt.phrases, glossary_for(fig, fmt))
-    body_name = fmt.manifest.get("正文", "body.j2")
+    ctx = build_context(fig, fmt, glossary_for(fig, fmt))
+    values = _Values()
+    body_name = fmt.spec.body
+    env = _env(str(fmt.folder), fmt.digest)
     try:
-        text = _env(str(fmt.folder)).get_template(body_name).render(**ctx)
+        template = env.get_template(body_name)
+        text = _render(template, ctx, values)
     except JinjaError as exc:
-        lineno = getattr(exc, "lineno", 0) or 0
-        raise TemplateError(problems=[Problem("format.template", f"格式模板出错：{exc}",
-                                              Location(str(fmt.folder / body_name), lineno, 1))]) from None
-    doc = Document(title=f"{fig.dept.name}{fig.dept.year}年部门预算公开", department=fig.dept.name,
-                   year=fig.dept.year, format_name=fmt.name, author=fig.dept.name)
-    _parse(text, doc, fig, fmt)
-    _fill_toc(doc, fmt)
+        raise _template_problem(fmt, body_name, exc) from None
+    d = fig.dept
+    doc = Document(title=f"{d.name}{d.year}年部门预算公开", department=d.name, year=d.year,
+                   format_name=fmt.name, author=d.name)
+    _Parser(doc, fig, fmt, values, body_name).parse(text)
+    _fill_toc(doc)
     return doc
 
 
-def _clean(s: str) -> str:
-    return s.replace(MARK, "")
+def _render(template, ctx: dict[str, Any], values: _Values) -> str:
+    """Render with ``finalize`` bound to this rendering's value store (the environment is
+    shared and cached; its finalize looks the store up in a context variable)."""
+    token = _CURRENT.set(values)
+    try:
+        return template.render(**ctx)
+    finally:
+        _CURRENT.reset(token)
 
 
-def _paragraphs(body: str, style: str) -> list[Paragraph]:
-    return [Paragraph(_clean(part).strip(), style=style) for part in body.split(NL) if _clean(part).strip()]  # type: ignore[arg-type]
+def _finalize(value: Any) -> Any:
+    return _CURRENT.get().finalize(value)
 
 
-def _parse(text: str, doc: Document, fig: Figures, fmt: Format) -> None:
-    counter = 0
-    toc_levels = set(fmt.manifest.get("目录层级", [1]))
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if not line or line == MARK:
-            continue
-        if line.startswith("@"):
-            cmd, *args = line[1:].split()
-            if cmd == "封面":
-                doc.blocks.append(TitlePage(fig.dept.name, f"{fig.dept.year}年部门预算公开", fig.dept.name,
-                                            _clean(" ".join(args))))
-            elif cmd == "目录":
-                doc.blocks.append(Toc(title=fill(str(fmt.manifest.get("目录标题", "目  录")), fig)))
-            elif cmd == "分页":
-                doc.blocks.append(PageBreak())
-            elif cmd == "公开表":
-                group = _clean(" ".join(args))
-                for i, spec in enumerate(fmt.tables, 1):
-                    t = _make_table(spec, fig, fmt)
-                    t.anchor = f"t{i}"
-                    t.toc = 2 in toc_levels or fmt.manifest.get("目录包含表格", True)
-                    t.toc_group = group
-                    doc.blocks.append(t)
-            elif cmd == "表":
-                kind = _clean(args[0]) if args else ""
-                arg = _clean(args[1]) if len(args) > 1 else ""
-                if kind in INLINE:
-                    t = INLINE[kind](fig, fmt, arg)
-                elif kind in TABLES:
-                    t = _make_table(TableSpec(kind, "", kind), fig, fmt)
-                else:
-                    raise TemplateError(f"格式“{fmt.name}”的正文使用了未知的表格种类“{kind}”")
-                counter += 1
-                t.anchor = t.anchor or f"x{counter}"
-                t.toc = False
-                doc.blocks.append(t)
+@functools.lru_cache(maxsize=16)
+def _env(folder: str, digest: str):
+    return sandbox([Path(folder)], autoescape=False, finalize=_finalize, filters={"cn": cn_number}, trim_blocks=False)
+
+
+class _Parser:
+    def __init__(self, doc: Document, fig: Figures, fmt: Format, values: _Values, body_name: str):
+        self.doc, self.fig, self.fmt, self.values, self.body_name = doc, fig, fmt, values, body_name
+        self.counter = 0
+        self.levels = set(fmt.spec.toc.levels)
+        self.lineno = 0
+
+    def error(self, message: str) -> TemplateError:
+        return TemplateError(problems=[Problem("format.template", message,
+                                               Location(str(self.fmt.folder / self.body_name), self.lineno, 1))])
+
+    def parse(self, text: str) -> None:
+        for self.lineno, raw in enumerate(text.split("\n"), 1):
+            line = raw.strip(" \t\r\u3000")
+            if not line:
+                continue
+            if line.startswith("@"):
+                self.command(line)
+            elif line.startswith("#"):
+                self.heading(line)
             else:
-                raise TemplateError(f"格式“{fmt.name}”的正文使用了未知的指令“@{cmd}”")
-            continue
-        if line.startswith("#"):
-            hashes = len(line) - len(line.lstrip("#"))
-            title = _clean(line[hashes:]).strip().replace(NL, "")
-            counter += 1
-            level = min(hashes, 4)
-            doc.blocks.append(Heading(title, level, anchor=f"h{counter}", toc=level in toc_levels,
-                                      page_break_before=level == 1,
-                                      align="center" if level == 1 else "left"))
-            continue
-        for prefix, style in ((">>", "signature"), ("^^", "center"), ("||", "plain")):
-            if line.startswith(prefix):
-                doc.blocks.extend(_paragraphs(line[len(prefix):], style))
-                break
+                for prefix, style in ((">>", "signature"), ("^^", "center"), ("||", "plain")):
+                    if line.startswith(prefix):
+                        self.paragraphs(line[len(prefix):], style)
+                        break
+                else:
+                    self.paragraphs(line, "body")
+
+    def paragraphs(self, text: str, style: str) -> None:
+        for part in self.values.put_back(text).split("\n"):
+            part = part.strip()
+            if part:
+                self.doc.blocks.append(Paragraph(part, style=style))  # type: ignore[arg-type]
+
+    def heading(self, line: str) -> None:
+        hashes = len(line) - len(line.lstrip("#"))
+        title = self.values.put_back(line[hashes:], newline=" ").strip()
+        self.counter += 1
+        level = min(hashes, 4)
+        self.doc.blocks.append(Heading(title, level, anchor=f"h{self.counter}", toc=level in self.levels,
+                                       page_break_before=level == 1, align="center" if level == 1 else "left"))
+
+    def command(self, line: str) -> None:
+        cmd, *args = line[1:].split()
+        args = [self.values.put_back(a, newline=" ").strip() for a in args]
+        fig, fmt = self.fig, self.fmt
+        if cmd == "封面":
+            d = fig.dept
+            self.doc.blocks.append(TitlePage(d.name, f"{d.year}年部门预算公开", d.name, " ".join(args)))
+        elif cmd == "目录":
+            self.doc.blocks.append(Toc(title=fill(fmt.spec.toc.title, {"部门": fig.dept.name, "年度": str(fig.dept.year)})))
+        elif cmd == "分页":
+            self.doc.blocks.append(PageBreak())
+        elif cmd == "公开表":
+            group = " ".join(args)
+            for i, spec in enumerate(fmt.spec.tables, 1):
+                t = self.table(spec, "", f"t{i}")
+                t.toc = fmt.spec.toc.tables
+                t.toc_group = group
+                if spec.toc_title:
+                    t.toc_text = fill(spec.toc_title, {"部门": fig.dept.name, "年度": str(fig.dept.year)})
+                self.doc.blocks.append(t)
+        elif cmd == "表":
+            name = args[0] if args else ""
+            spec = fmt.spec.inline.get(name)
+            if spec is None:
+                known = "、".join(fmt.spec.inline) or "（无）"
+                raise self.error(f"正文放置的表格“{name}”不在清单的“内嵌表格”中（清单中有：{known}）")
+            self.counter += 1
+            t = self.table(spec, args[1] if len(args) > 1 else "", f"x{self.counter}")
+            t.toc = False
+            self.doc.blocks.append(t)
         else:
-            doc.blocks.extend(_paragraphs(line, "body"))
+            raise self.error(f"正文使用了未知的指令“@{cmd}”（可用：@封面、@目录、@分页、@公开表、@表）")
+
+    def table(self, spec, arg: str, anchor: str) -> Table:
+        try:
+            t = make_table(self.fig, self.fmt, spec, arg)
+        except KeyError as exc:
+            raise self.error(str(exc.args[0]) if exc.args else "表格参数无效") from None
+        t.anchor = anchor
+        return t
 
 
-def _make_table(spec: TableSpec, fig: Figures, fmt: Format) -> Table:
-    builder = TABLES.get(spec.kind)
-    if builder is None:
-        known = "、".join(sorted(TABLES))
-        raise TemplateError(f"格式“{fmt.name}”的清单中有未知的表格类型“{spec.kind}”。可用的类型：{known}")
-    return builder(fig, spec, fmt)
-
-
-def _fill_toc(doc: Document, fmt: Format) -> None:
+def _fill_toc(doc: Document) -> None:
     toc = doc.toc()
     if toc is None:
         return

@@ -21,14 +21,26 @@ class Cell:
     align: Align = "left"
     bold: bool = False
     indent: int = 0  # hierarchy level for names (类/款/项)
-    value: Decimal | None = None  # the unformatted amount, for data export and tests
+    value: Decimal | None = None  # the unformatted amount (tests; open data is Table.data)
+    nowrap: bool = False  # codes and amounts never break across lines
 
     @classmethod
     def amount(cls, value: Decimal | None, text: str, bold: bool = False) -> "Cell":
-        return cls(text=text, align="right", bold=bold, value=value)
+        return cls(text=text, align="right", bold=bold, value=value, nowrap=True)
 
 
 Row = list[Cell]
+
+
+@dataclass(frozen=True)
+class Datum:
+    """One printed amount, as open data: which row (code, level, label), which column."""
+
+    row: str  # the row's label: 科目名称, 项目名称, 行标题
+    code: str  # 科目编码 ("" when the row has none)
+    level: str  # 类 / 款 / 项 / 合计 / 小计 / "" (rows that are not part of a code tree)
+    column: str  # the column's header labels joined with "/"
+    value: Decimal
 
 
 @dataclass
@@ -49,6 +61,10 @@ class Table:
     toc: bool = True
     toc_group: str = ""
     font_size: str = "normal"  # "normal" or "small" for very wide tables
+    keep: bool = False  # keep the table on one page when it fits
+    data: list[Datum] = field(default_factory=list)  # every printed amount, for open data
+    origin: str = ""  # the YAML field the table shows (e.g. "项目[2]"), for pointers from problems
+    toc_text: str = ""  # the 目录 entry when it differs from "编号：标题"
 
     @property
     def ncols(self) -> int:
@@ -57,7 +73,7 @@ class Table:
 
     @property
     def toc_title(self) -> str:
-        return f"{self.number}{'：' if self.number else ''}{self.title}"
+        return self.toc_text or f"{self.number}{'：' if self.number else ''}{self.title}"
 
 
 @dataclass

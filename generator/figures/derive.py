@@ -15,8 +15,16 @@ from typing import Callable, Iterable
 from ..catalogs import Catalog
 from ..model import FISCAL_SOURCES, SOURCES, Department, ThreePublicItem
 from ..money import ZERO, Change, largest_remainder, total
+from . import series as S
+from .datasets import BUILDERS as DATASETS, Dataset
+from .trees import Tree, build_tree
 
 PERSONNEL_CLASSES = ("301", "303")  # 工资福利支出, 对个人和家庭的补助 → 人员经费
+THREE_PUBLIC_GROUPS = {
+    "合计": ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费", "会议费", "培训费"),
+    "三公经费": ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费"),
+    "公务用车购置及运行费": ("公务用车购置费", "公务用车运行维护费"),
+}
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,11 @@ class Line:
     @property
     def personnel(self) -> bool:
         return self.kind == "basic" and self.economic[:3] in PERSONNEL_CLASSES
+
+    @property
+    def cell(self) -> tuple[str, bool, str]:
+        """(kind, personnel, source): what a printed column can select (see figures.series)."""
+        return (self.kind, self.personnel, self.source)
 
 
 @dataclass
@@ -112,6 +125,8 @@ class Figures:
     lines: list[Line]
     last: dict[str, Decimal] = field(default_factory=dict)  # last-year figures by key
     last_functions: dict[str, Decimal] = field(default_factory=dict)
+    _trees: dict = field(default_factory=dict, repr=False, compare=False)
+    _datasets: dict = field(default_factory=dict, repr=False, compare=False)
 
     # ------------------------------------------------------------ income
     @property
@@ -187,6 +202,26 @@ class Figures:
         shares = largest_remainder([n.get("total") for n in classes])
         return list(zip(classes, shares))
 
+    def class_items(self, sources: Iterable[str] | None = None) -> list[tuple[Node, Decimal]]:
+        """Each 功能分类 类 with spending, and its share of the whole (sum exactly 100.00)."""
+        nodes = [n for n in self.functions(sources) if len(n.code) == 3 and n.get("total")]
+        return list(zip(nodes, largest_remainder([n.get("total") for n in nodes])))
+
+    def economic_items(self, sources: Iterable[str] | None, personnel: bool) -> list[tuple[Node, Decimal]]:
+        """经济分类 款 of basic spending with their 人员经费 (or 公用经费) amount, where nonzero."""
+        out = []
+        for n in self.economics("basic", sources):
+            if len(n.code) == 5:
+                amount = n.get("personnel" if personnel else "public")
+                if amount:
+                    out.append((n, amount))
+        return out
+
+    def income_items(self) -> list[tuple[str, Decimal, Decimal]]:
+        """(source, amount, share) of every source with income, shares summing to 100.00."""
+        names = [s for s, v in self.income.items() if v]
+        return list(zip(names, [self.income[s] for s in names], largest_remainder([self.income[s] for s in names])))
+
     # ------------------------------------------------------------ projects
     def projects(self) -> list[ProjectFigures]:
         out = []
@@ -222,10 +257,70 @@ class Figures:
         return total(self.item_total(i) for i in items)
 
     def three_public_last(self) -> Decimal | None:
-        items = list(self.three_public_items().values())[:4]
-        if any(i.last_year is None for i in items):
+        """Last year's “三公” total (the four items), when every item's last year is known."""
+        lasts = [self.three_public_last_of(name) for name in THREE_PUBLIC_GROUPS["三公经费"]]
+        if any(v is None for v in lasts):
             return None
-        return total(i.last_year for i in items)  # type: ignore[misc]
+        return total(lasts)  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------ printed tables
+    def tree(self, scheme: str, sources: str | tuple[str, ...] = "合计", kind: str = "合计") -> Tree:
+        """The 功能分类 or 经济分类 tree of the leaves whose source is in ``sources`` (a series
+        or union of series) and whose kind is ``kind`` (合计, 基本支出 or 项目支出)."""
+        key = (scheme, sources, kind)
+        cached = self._trees.get(key)
+        if cached is None:
+            prefix = f"{scheme}."
+            last = {k[len(prefix):]: v for k, v in self.last.items() if k.startswith(prefix)}
+            if "支出合计" in self.last:
+                last[""] = self.last["支出合计"]
+            cells = S.cells(sources) & S.cells(kind)
+            scoped = cells != S.cells("合计")
+            cached = self._trees[key] = build_tree(scheme, self.lines, self.fcat if scheme == "功能分类" else self.ecat,
+                                                   cells, last, scoped)
+        return cached
+
+    def income_of(self, series: str | tuple[str, ...], scope: str | tuple[str, ...] = "合计") -> Decimal:
+        """Income from the sources of ``series`` that are also in ``scope``."""
+        sources = set(S.income_sources(series)) & set(S.income_sources(scope))
+        return total(v for s, v in self.income.items() if s in sources)
+
+    def three_public_value(self, item: str = "合计", kind: str = "合计",
+                           source: str | tuple[str, ...] = "合计") -> Decimal | None:
+        """A cell of a “三公” table: ``item`` is an item name, a group (合计: all six;
+        三公经费: the four proper; 公务用车购置及运行费) or ``<item>.其中`` / ``<item>.其他``
+        (the item less its 其中); ``kind`` is 合计, 基本支出 or 项目支出; ``source`` a series.
+        None where the facts can't say (a 其中 split by kind)."""
+        items = self.three_public_items()
+        sources = set(S.income_sources(source))
+        part = ""
+        if item.endswith((".其中", ".其他")):
+            item, part = item.rsplit(".", 1)
+            if kind != "合计":
+                return None
+        names = THREE_PUBLIC_GROUPS.get(item, (item,))
+        out = ZERO
+        for name in names:
+            it = items[name]
+            if it.source not in sources:
+                continue
+            whole = {"合计": it.basic + it.project, "基本支出": it.basic, "项目支出": it.project}[kind]
+            of_which = it.of_which or ZERO
+            out += {"": whole, "其中": of_which, "其他": whole - of_which}[part]
+        return out
+
+    def three_public_last_of(self, name: str) -> Decimal | None:
+        """Last year's amount of one “三公” item: typed inline, or from last year's file."""
+        item = self.three_public_items()[name]
+        if item.last_year is not None:
+            return item.last_year
+        return self.last.get(f"三公.{name}")
+
+    def dataset(self, name: str) -> Dataset:
+        cached = self._datasets.get(name)
+        if cached is None:
+            cached = self._datasets[name] = DATASETS[name](self)
+        return cached
 
     # ------------------------------------------------------------ other
     @property

@@ -60,15 +60,17 @@ def _squash(name: str) -> str:
 _ALLOWED_SQUASHED = {_squash(n) for n in ALLOWED_FONTS} | {_squash(n) for n in _ALLOWED_ALIASES}
 
 
-def font_allowed(name: str) -> bool:
-    """True for an allow-listed family, also as a PDF font name (``ABCDEF+Noto-Serif-CJK-SC-Bold``)."""
+def font_allowed(name: str, extra: frozenset[str] | tuple[str, ...] = ()) -> bool:
+    """True for an allow-listed family (or one of ``extra``: the families a format's
+    typography names), also as a PDF font name (``ABCDEF+Noto-Serif-CJK-SC-Bold``)."""
     name = name.strip().lstrip("/")
     if re.match(r"^[A-Z]{6}\+", name):
         name = name[7:]
     parts = [p for p in re.split(r"[\s\-,]+", name) if p]
     while parts and parts[-1].casefold() in _STYLE_WORDS:
         parts.pop()
-    return _squash("".join(parts)) in _ALLOWED_SQUASHED
+    squashed = _squash("".join(parts))
+    return squashed in _ALLOWED_SQUASHED or squashed in {_squash(n) for n in extra}
 
 
 # --- the CSS font stacks (kept in step with the templates' style.css) ------------
@@ -274,11 +276,12 @@ def _covers(ranges: tuple[tuple[int, int], ...], cp: int) -> bool:
 
 
 @functools.lru_cache(maxsize=None)
-def _stack_coverage(stack: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+def _stack_coverage(stack: tuple[str, ...], own: tuple[tuple[str, str], ...] = ()) -> tuple[tuple[int, int], ...]:
     ranges: list[tuple[int, int]] = []
     seen: set[tuple[str, int]] = set()
+    own_files = dict(own)
     for family in stack:
-        files = font_files(family)
+        files = ((own_files[family], 0, family),) if family in own_files else font_files(family)
         if files and (files[0][0], files[0][1]) not in seen:
             seen.add((files[0][0], files[0][1]))
             ranges.extend(_cmap(files[0][0], files[0][1]))
@@ -286,11 +289,11 @@ def _stack_coverage(stack: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _covered(ch: str) -> bool:
+def _covered(ch: str, stacks: tuple[tuple[str, ...], ...], own: tuple[tuple[str, str], ...]) -> bool:
     """Every font stack of the stylesheet can draw ``ch`` (cached: the same few thousand
     characters recur in every department of a batch)."""
     cp = ord(ch)
-    return all(_covers(_stack_coverage(stack), cp) for stack in STACKS.values())
+    return all(_covers(_stack_coverage(stack, own), cp) for stack in stacks)
 
 
 def _is_variation_selector(ch: str) -> bool:
@@ -298,16 +301,19 @@ def _is_variation_selector(ch: str) -> bool:
     return 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF or 0x180B <= cp <= 0x180D
 
 
-def missing_glyphs(text: str) -> set[str]:
-    """The characters of ``text`` that no allow-listed font on this machine can draw.
+def missing_glyphs(text: str, stacks: tuple[tuple[str, ...], ...] | None = None,
+                   own: tuple[tuple[str, str], ...] = ()) -> set[str]:
+    """The characters of ``text`` that some font stack (default: the built-in ones; a
+    format passes its typography's stacks and its own font files) can't draw.
 
     Control characters (line breaks, tabs) and variation selectors are ignored. With no CJK font
     installed every printable character is missing; ``require_fonts`` reports
     that case first.
     """
+    stacks = tuple(STACKS.values()) if stacks is None else stacks
     missing = set()
     for ch in set(text):
-        if unicodedata.category(ch) == "Cc" or _is_variation_selector(ch) or _covered(ch):
+        if unicodedata.category(ch) == "Cc" or _is_variation_selector(ch) or _covered(ch, stacks, own):
             continue
         missing.add(ch)
     return missing

@@ -49,8 +49,7 @@ from markupsafe import Markup, escape
 from ..document.model import Cell, Document, Heading, PageBreak, Paragraph, Table, TitlePage, Toc
 from ..errors import Location, Problem, RenderError, TemplateError
 from ..formats import Format
-from . import pdf as _pdf  # noqa: F401  registered first, whoever imports this module: the PDF
-from . import register     # renderer fills the 目录 page numbers this one prints
+from . import docx_styles, register
 
 # --------------------------------------------------------------------------
 # Text
@@ -89,28 +88,6 @@ class _View:
 # Template cache and geometry
 # --------------------------------------------------------------------------
 
-# The template's bytes per (path, mtime, size): each render parses its own copy.
-_CACHE: dict[tuple[str, int, int], bytes] = {}
-_LOCK = threading.Lock()
-
-
-def _template_bytes(path: Path) -> bytes:
-    path = Path(path)
-    try:
-        st = path.stat()
-    except OSError:
-        raise TemplateError(problems=[Problem("format.docx-template", f"找不到 Word 模板：{path}", Location(str(path)))])
-    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
-    data = _CACHE.get(key)
-    if data is None:
-        data = path.read_bytes()
-        with _LOCK:
-            if len(_CACHE) >= 16:  # a few formats per process; stale versions drop out
-                _CACHE.clear()
-            _CACHE[key] = data
-    return data
-
-
 def _template_problem(path: Path, message: str) -> TemplateError:
     return TemplateError(problems=[Problem("format.docx-template", message, Location(str(path)))])
 
@@ -142,28 +119,6 @@ def _page_of(sectPr) -> _Page:
     return _Page(get(sz, "w", 11906), get(sz, "h", 16838), get(mar, "top", 1440), get(mar, "right", 1440),
                  get(mar, "bottom", 1440), get(mar, "left", 1440), get(mar, "header", 720),
                  get(mar, "footer", 720), get(mar, "gutter", 0))
-
-
-def _custom_property(tpl_docx, name: str) -> str | None:
-    for rel in tpl_docx.part.package.rels.values():
-        if rel.reltype.endswith("/custom-properties") and not rel.is_external:
-            root = etree.fromstring(rel.target_part.blob)
-            for prop in root:
-                if prop.get("name") == name and len(prop):
-                    return prop[0].text
-    return None
-
-
-def _landscape_page(portrait: _Page, spec: str | None) -> _Page:
-    """A4 turned: margins from ``LandscapeMarginsMM`` ("top=20 right=20 …"), else the portrait ones rotated."""
-    width, height = max(portrait.width, portrait.height), min(portrait.width, portrait.height)
-    mm = {}
-    for key, value in re.findall(r"(top|right|bottom|left|header|footer)\s*=\s*([0-9.]+)", spec or ""):
-        mm[key] = int(round(Mm(float(value)).twips))
-    return _Page(width, height,
-                 mm.get("top", portrait.left), mm.get("right", portrait.top),
-                 mm.get("bottom", portrait.right), mm.get("left", portrait.bottom),
-                 mm.get("header", portrait.header), mm.get("footer", portrait.footer))
 
 
 def _apply_page(sectPr, page: _Page, landscape: bool) -> None:
@@ -233,17 +188,18 @@ _FALLBACK = {"inline_title": "table_title", "table_header_small": "table_header"
 class _BodyBuilder:
     """Builds the body XML in a python-docx document that shares the template's part (styles)."""
 
-    def __init__(self, tpl_docx, template_path: Path, doc: Document):
+    def __init__(self, tpl_docx, template_path: Path, doc: Document, portrait: "_Page", landscape: "_Page",
+                 pages, toc_switches: str):
         self.tpl_docx = tpl_docx
         body = tpl_docx.element.body
         final = body.find(qn("w:sectPr"))
         if final is None:
             raise _template_problem(template_path, "Word 模板没有页面设置（w:sectPr）")
         self.final_sectPr = final
-        self.portrait = _page_of(final)
-        self.landscape = _landscape_page(self.portrait, _custom_property(tpl_docx, "LandscapeMarginsMM"))
-        keep = (_custom_property(tpl_docx, "KeepInlineTablesTogether") or "").strip().lower()
-        self.keep_inline = keep in ("1", "true", "yes", "是")
+        self.portrait = portrait
+        self.landscape = landscape
+        self.pages = pages
+        self.toc_switches = toc_switches
         # What ``tpl.new_subdoc()`` makes for an empty subdocument, without docxcompose:
         # a python-docx document of its own whose part (styles) is the template's.
         element = parse_xml(f"<w:document {nsdecls('w', 'r')}><w:body/></w:document>")
@@ -427,9 +383,22 @@ class _BodyBuilder:
             p.paragraph_format.space_before = Mm(12)
 
     def toc(self, toc: Toc) -> None:
+        """A Word TOC field whose result is already filled in: the entries and the page numbers
+        of the pagination stage, so the document reads right before anyone updates the field
+        (Word/WPS: 更新域 rebuilds it from the same styles, by ``toc_switches``)."""
         self._paragraph(toc.title, "toc_title")
-        for entry in toc.entries:
+        entries = list(toc.entries)
+        if not entries:
+            self.pending_break = True
+            return
+        for i, entry in enumerate(entries):
             p = self._paragraph("", f"toc{min(max(entry.level, 1), 3)}")
+            if i == 0:
+                _sub(_sub(p._p, "r"), "fldChar", fldCharType="begin")
+                instr = _sub(_sub(p._p, "r"), "instrText")
+                instr.text = f" TOC {self.toc_switches} "
+                instr.set(_XML_SPACE, "preserve")
+                _sub(_sub(p._p, "r"), "fldChar", fldCharType="separate")
             name = self.bookmarks.get(entry.anchor)
             container = p._p
             if name:
@@ -437,8 +406,11 @@ class _BodyBuilder:
             r = _sub(container, "r")
             _add_text(r, _clean(entry.text))
             _sub(_sub(container, "r"), "tab")
+            page = self.pages.page_of(entry.anchor) if self.pages is not None else None
             r = _sub(container, "r")
-            _add_text(r, "" if entry.page is None else str(entry.page))
+            _add_text(r, "" if page is None else str(page))
+            if i == len(entries) - 1:
+                _sub(_sub(p._p, "r"), "fldChar", fldCharType="end")
         self.pending_break = True  # the 目录 has its page(s) to itself
 
     # -- tables ------------------------------------------------------------
@@ -479,7 +451,7 @@ class _BodyBuilder:
                 p.paragraph_format.tab_stops.add_tab_stop(Twips(width // 2), WD_TAB_ALIGNMENT.CENTER)
             p.paragraph_format.tab_stops.add_tab_stop(Twips(width), WD_TAB_ALIGNMENT.RIGHT)
         tbl = self._table_xml(t, width)
-        if tbl is not None and inline and self.keep_inline:
+        if tbl is not None and t.keep:
             # Word keeps a table on one page when every row but the last is "keep with next"
             for tr in tbl.findall(W_NS + "tr")[:-1]:
                 for ppr in tr.iter(W_NS + "pPr"):
@@ -549,7 +521,7 @@ class _BodyBuilder:
                 _sub(tcpr, "vAlign", val="center")
                 p = _sub(tc, "p")
                 ppr = _sub(p, "pPr")
-                _sub(ppr, "pStyle", val=head_style if is_head else text_style)
+                _sub(ppr, "pStyle", val=head_style if is_head and (cell is None or cell.bold) else text_style)
                 if cell is None:  # continuation of a vertically merged cell
                     continue
                 if cell.indent:
@@ -676,20 +648,144 @@ def deterministic_zip(data: bytes) -> bytes:
 _BODY_TAG = re.compile(r"\{\{\s*p\s+body\s*\}\}")
 
 
-@register("docx")
-def render_docx(doc: Document, fmt: Format) -> bytes:
+_FOOTER_MARK = "\ue002页脚\ue002"
+
+
+def _external_relationships(tpl_docx) -> list[str]:
+    """Targets of the external relationships of every part (attached templates, links,
+    remote images): a published DOCX must not make Word or WPS fetch anything."""
+    found = []
+    seen = set()
+    parts = [tpl_docx.part.package]
+    for part in tpl_docx.part.package.iter_parts():
+        parts.append(part)
+    for owner in parts:
+        for rel in owner.rels.values():
+            if rel.is_external and (id(owner), rel.rId) not in seen:
+                seen.add((id(owner), rel.rId))
+                found.append(f"{rel.reltype.rsplit('/', 1)[-1]} → {rel.target_ref}")
+    return found
+
+
+def _page_from(t, landscape: bool) -> _Page:
+    """A4 page geometry (twips) from the typography's margins."""
+    v = docx_styles.variant(t)
+    m = v["landscape_margins" if landscape else "margins"]
+    tw = lambda mm: int(round(Mm(mm).twips))  # noqa: E731
+    width, height = (16838, 11906) if landscape else (11906, 16838)
+    return _Page(width, height, tw(m["top"]), tw(m["right"]), tw(m["bottom"]), tw(m["left"]),
+                 tw(m["header"]), tw(m["footer"]))
+
+
+def _apply_typography(tpl_docx, fmt: Format, portrait: _Page) -> None:
+    """Styles, margins: the template's own are replaced by the format's typography."""
+    v = docx_styles.variant(fmt.typography)
+    docx_styles.build_styles_part(tpl_docx, v, portrait.text_width)
+    body = tpl_docx.element.body
+    for sectPr in body.iter(qn("w:sectPr")):
+        sz = sectPr.find(qn("w:pgSz"))
+        if sz is not None and sz.get(qn("w:orient")) == "landscape":
+            continue
+        if sectPr.find(qn("w:pgMar")) is not None and sz is not None:
+            _apply_page(sectPr, portrait, False)
+
+
+def _toc_switches(fmt: Format) -> str:
+    """TOC field switches that rebuild the same 目录 from the styles (\\t "style,level,…")."""
+    parts = [f"heading {n},{n}" for n in sorted(set(fmt.spec.toc.levels)) if 1 <= n <= 3]
+    if fmt.spec.toc.tables:
+        parts.append("Table Title,2")
+    return '\\h \\z \\t "' + ",".join(parts) + '"'
+
+
+def _footer_runs(text: str, total: int | None) -> list:
+    """The footer paragraph's runs: literal text, a PAGE field for {页码}, the counted pages for {总页数}."""
+    runs = []
+
+    def literal(chunk: str) -> None:
+        if chunk:
+            r = etree.Element(W_NS + "r")
+            _add_text(r, chunk)
+            runs.append(r)
+
+    rest = text
+    while rest:
+        hits = [(rest.find(k), k) for k in ("{页码}", "{总页数}") if k in rest]
+        if not hits:
+            literal(rest)
+            break
+        i, key = min(hits)
+        literal(rest[:i])
+        if key == "{页码}":
+            for kind in ("begin", None, "separate", "1", "end"):
+                r = etree.Element(W_NS + "r")
+                if kind in ("begin", "separate", "end"):
+                    _sub(r, "fldChar", fldCharType=kind)
+                elif kind is None:
+                    t = _sub(r, "instrText")
+                    t.text = " PAGE "
+                    t.set(_XML_SPACE, "preserve")
+                else:
+                    _add_text(r, "1")
+                runs.append(r)
+        else:
+            literal("" if total is None else str(total))
+        rest = rest[i + len(key):]
+    return runs
+
+
+def _fill_footers(tpl, text: str, total: int | None) -> None:
+    """Put the typography's footer where the template's footer says {{ 页脚 }}."""
+    for rel in tpl.docx.part.rels.values():
+        if not rel.reltype.endswith("/footer") or rel.is_external:
+            continue
+        part = rel.target_part
+        root = part.element if hasattr(part, "element") else etree.fromstring(part.blob)
+        for p in root.iter(qn("w:p")):
+            content = "".join(t.text or "" for t in p.iter(qn("w:t")))
+            if _FOOTER_MARK not in content:
+                continue
+            for r in p.findall(qn("w:r")):
+                p.remove(r)
+            for r in _footer_runs(text, total):
+                p.append(r)
+        if not hasattr(part, "element"):
+            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _template_source(fmt: Format) -> tuple[Path, bytes]:
+    from ..formats import builtin_templates_dir
+    from ..formats.files import read_confined
+
+    if fmt.spec.docx:
+        return fmt.folder / fmt.spec.docx, read_confined(fmt.folder, fmt.spec.docx, cap="docx")  # type: ignore[return-value]
+    base = builtin_templates_dir() / "_base"
+    return base / "template.docx", read_confined(base, "template.docx", cap="docx")  # type: ignore[return-value]
+
+
+@register("docx", needs_pages=True)
+def render_docx(doc: Document, fmt: Format, pages) -> bytes:
     from docxtpl import DocxTemplate  # imported lazily: only the DOCX output needs it
 
-    path = Path(fmt.docx_template)
-    tpl = DocxTemplate(io.BytesIO(_template_bytes(path)))
+    from ..formats.templating import sandbox
+
+    path, data = _template_source(fmt)
+    tpl = DocxTemplate(io.BytesIO(data))
     try:
         tpl_docx = tpl.get_docx()
     except Exception as exc:  # not a zip / not a Word document
         raise _template_problem(path, f"Word 模板无法打开：{exc}") from exc
+    external = _external_relationships(tpl_docx)
+    if external:
+        raise _template_problem(path, "Word 模板含有指向外部的链接，生成的 DOCX 会让 Word 访问外部地址，已拒绝："
+                                + "；".join(external) + "（请在 Word 中删除这些链接或附加模板）")
     if not _BODY_TAG.search(re.sub(r"<[^>]+>", "", tpl.get_xml())):
         raise _template_problem(path, "Word 模板中没有正文占位段落 {{p body }}")
 
-    builder = _BodyBuilder(tpl_docx, path, doc)
+    portrait = _page_from(fmt.typography, False)
+    landscape = _page_from(fmt.typography, True)
+    _apply_typography(tpl_docx, fmt, portrait)
+    builder = _BodyBuilder(tpl_docx, path, doc, portrait, landscape, pages, _toc_switches(fmt))
     cover = None
     for block in doc.blocks:
         if isinstance(block, TitlePage) and cover is None:
@@ -705,15 +801,17 @@ def render_docx(doc: Document, fmt: Format) -> bytes:
         "cover": (_View(title=_markup(cover.title), subtitle=_markup(cover.subtitle), org=_markup(cover.org),
                         date=_markup(cover.date)) if cover else None),
         "cover_pages": 1 if cover else 0,
+        "页脚": Markup(_FOOTER_MARK),
         "body": Markup(_PLACEHOLDER),  # {{p body }}: swapped for the body after docxtpl has rendered
     }
     try:
-        tpl.render(context, autoescape=True)
+        tpl.render(context, jinja_env=sandbox([], autoescape=True), autoescape=True)
     except jinja2.TemplateError as exc:
         raise _template_problem(path, f"Word 模板的标记有误：{exc}") from exc
 
     if not _splice_body(tpl, builder.xml()):
         raise _template_problem(path, "Word 模板中的 {{p body }} 应恰好生成一处正文（不要放进条件或循环里）")
+    _fill_footers(tpl, fmt.typography.footer.text, pages.total if pages is not None else None)
     out_docx = tpl.docx
     if ends_landscape:
         _apply_page(out_docx.element.find(qn("w:body")).find(qn("w:sectPr")), builder.landscape, True)

@@ -1,16 +1,14 @@
-"""HTML: the document model laid out by the format's Jinja template.
-
-The template only lays out the model (every string and number in it is final
-text); autoescape is on, so text from the YAML can never become markup. The
-format's stylesheet is inlined in ``<style>`` so the HTML stands on its own
-and WeasyPrint fetches nothing. (The PDF renderer asks for the HTML without
-it, ``inline_css=False``, and hands WeasyPrint the stylesheet parsed once per
-process instead.)
+"""HTML: the document model laid out by an HTML template (the shared base's, or the
+format's own ``HTML模板``), rendered in a Jinja sandbox with autoescape on: text
+from the YAML can never become markup. The stylesheet (base + typography + the
+format's additions, :mod:`generator.renderers.style`) is inlined so the page
+stands on its own (the PDF renderer asks for it without, and hands WeasyPrint
+the stylesheet parsed once per process).
 """
 
 from __future__ import annotations
 
-import threading
+import functools
 from pathlib import Path
 
 import jinja2
@@ -18,15 +16,15 @@ import jinja2
 from ..document import model
 from ..document.model import Document
 from ..errors import Location, Problem, TemplateError
-from ..formats import Format
-
-_ENVIRONMENTS: dict[str, jinja2.Environment] = {}
-_LOCK = threading.Lock()
+from ..formats import Format, builtin_templates_dir
+from ..formats.templating import sandbox
+from . import register
+from .style import stylesheet
 
 
 def _col_widths(widths: list[int] | None) -> list[str]:
     """Relative column widths as CSS percentages (layout only: the model gives the ratios)."""
-    widths = [w for w in (widths or [])]
+    widths = list(widths or [])
     total = sum(widths)
     if not widths or total <= 0:
         return []
@@ -41,63 +39,40 @@ def _kind(block: object) -> str:
     }.get(type(block), "unknown")
 
 
-def environment(folder: Path) -> jinja2.Environment:
-    """One Jinja environment per format folder and process."""
-    key = str(Path(folder).resolve())
-    env = _ENVIRONMENTS.get(key)
-    if env is None:
-        with _LOCK:
-            env = _ENVIRONMENTS.get(key)
-            if env is None:
-                env = jinja2.Environment(
-                    loader=jinja2.FileSystemLoader(key),
-                    autoescape=True,
-                    undefined=jinja2.StrictUndefined,
-                    trim_blocks=True,
-                    lstrip_blocks=True,
-                    keep_trailing_newline=True,
-                )
-                env.filters["col_widths"] = _col_widths
-                env.filters["block_kind"] = _kind
-                _ENVIRONMENTS[key] = env
-    return env
+@functools.lru_cache(maxsize=16)
+def _environment(folder: str, digest: str) -> jinja2.Environment:
+    return sandbox([Path(folder), builtin_templates_dir() / "_base"], autoescape=True,
+                   filters={"col_widths": _col_widths, "block_kind": _kind})
 
 
-#: Appended to every stylesheet: a very long unbroken string (a URL, 500 letters without a
-#: space) wraps at the margin instead of running off the page. Inherited, so any element whose
-#: format sets ``overflow-wrap`` keeps its own value.
-SAFETY_CSS = "\nhtml { overflow-wrap: anywhere; }\n"
+@functools.lru_cache(maxsize=16)
+def _stylesheet(folder: str, digest: str, fmt: Format) -> str:
+    return stylesheet(fmt)
 
 
-def stylesheet_text(doc: Document, fmt: Format) -> str:
-    """The stylesheet the document is laid out with: the model's own, else the format's file."""
-    if doc.css:
-        return doc.css + SAFETY_CSS
-    path = fmt.css
-    if not path.is_file():
-        return SAFETY_CSS
-    return path.read_text(encoding="utf-8") + SAFETY_CSS
+def stylesheet_text(fmt: Format) -> str:
+    return _stylesheet(str(fmt.folder), fmt.digest, fmt)
 
 
 def render_html(doc: Document, fmt: Format, *, inline_css: bool = True) -> str:
     """The whole document as one HTML page (stylesheet inlined unless ``inline_css=False``)."""
-    folder = Path(fmt.folder)
-    template_path = Path(fmt.html_template)
+    name = fmt.spec.html or "document.html.j2"
+    manifest = Location(str(fmt.manifest_path))
     try:
-        name = template_path.resolve().relative_to(folder.resolve()).as_posix()
-    except ValueError:
-        raise TemplateError(problems=[Problem(
-            "format.template", f"HTML 模板必须位于格式文件夹内：{template_path}", Location(str(folder / "manifest.yaml")))])
-    try:
-        template = environment(folder).get_template(name)
-        return template.render(doc=doc, css=stylesheet_text(doc, fmt) if inline_css else "")
-    except jinja2.TemplateNotFound:
-        raise TemplateError(problems=[Problem(
-            "format.template", f"找不到 HTML 模板“{name}”", Location(str(folder / "manifest.yaml")))]) from None
+        template = _environment(str(fmt.folder), fmt.digest).get_template(name)
+        return template.render(doc=doc, css=stylesheet_text(fmt) if inline_css else "")
+    except jinja2.TemplateNotFound as exc:
+        why = f"：{exc.message}" if getattr(exc, "message", None) and exc.message != name else ""
+        raise TemplateError(problems=[Problem("format.template", f"找不到 HTML 模板“{name}”{why}", manifest)]) from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(problems=[Problem(
             "format.template", f"HTML 模板语法错误：{exc.message}",
-            Location(str(exc.filename or template_path), exc.lineno or 0))]) from None
-    except jinja2.UndefinedError as exc:
+            Location(str(fmt.folder / name), exc.lineno or 0))]) from None
+    except jinja2.TemplateError as exc:
         raise TemplateError(problems=[Problem(
-            "format.template", f"HTML 模板引用了不存在的字段：{exc.message}", Location(str(template_path)))]) from None
+            "format.template", f"HTML 模板出错：{getattr(exc, 'message', None) or exc}", Location(str(fmt.folder / name)))]) from None
+
+
+@register("html", needs_pages=False)
+def html_renderer(doc: Document, fmt: Format, pages=None) -> bytes:
+    return render_html(doc, fmt).encode("utf-8")

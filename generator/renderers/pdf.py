@@ -4,8 +4,10 @@
   HTML and its stylesheet, so the same YAML gives byte-identical files.
 - Only allow-listed CJK fonts may be embedded; anything else (a DejaVu
   fallback for a character the CJK fonts lack) is a ``RenderError``.
-- After layout the 目录 entries get their page numbers (the numbers printed in
-  the footer), so the DOCX renderer can print the same 目录.
+- The layout is made once, by the pagination stage (:func:`layout`, called from
+  :mod:`generator.renderers.pagination`); this renderer writes that layout. The
+  page of every 目录 entry is read from it there, never written into the model.
+- Nothing is fetched from outside the format folder (:func:`confined_fetcher`).
 
 Speed (see benchmarks/results.md for the profile): everything that does not
 depend on the document is done once per process — the font configuration,
@@ -26,6 +28,7 @@ import os
 import re
 import threading
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 from .. import fonts  # before weasyprint: sets FONTCONFIG_FILE
 from ..document.model import Document, Heading, Paragraph, Table, TitlePage, Toc
@@ -186,7 +189,7 @@ def _html_class(author_css: str) -> type:
     return cls
 
 
-def _author_sheet(css: str, base_url: str):
+def _author_sheet(css: str, base_url: str, folder):
     """The format's stylesheet, parsed once per process (None: inline it instead)."""
     if not css.strip() or "@font-face" in css or "@counter-style" in css:
         return None  # these need the document's own font/counter registries
@@ -194,29 +197,75 @@ def _author_sheet(css: str, base_url: str):
     sheet = _SHEETS.get(key)
     if sheet is None:
         weasyprint = _weasyprint()
-        sheet = weasyprint.CSS(string=css, base_url=base_url, font_config=font_configuration())
+        sheet = weasyprint.CSS(string=css, base_url=base_url, font_config=font_configuration(),
+                               url_fetcher=confined_fetcher(folder))
         if len(_SHEETS) > 16:
             _SHEETS.clear()
         _SHEETS[key] = sheet
     return sheet
 
 
-def _html_document(html: str, base_url: str, author_css: str):
+def confined_fetcher(folder):
+    """WeasyPrint's URL fetcher, confined: ``data:`` URLs and files of the format folder
+    (read through generator.formats.files: no symlinks, regular files, size-capped).
+    Nothing else — no http(s), no other local file — is ever fetched."""
+    from urllib.parse import unquote, urlparse
+
+    from ..formats.files import read_confined
+
+    root = Path(folder).resolve()
+
+    def local(url: str) -> bytes:
+        parsed = urlparse(url)
+        if parsed.scheme != "file":
+            raise ValueError(f"refused (only files of the format folder): {url}")
+        path = Path(unquote(parsed.path))
+        try:
+            rel = path.relative_to(root)
+        except ValueError:
+            raise ValueError(f"refused (outside the format folder): {url}") from None
+        return read_confined(root, rel.as_posix(), cap="font")  # type: ignore[return-value]
+
+    try:
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
+    except ImportError:  # WeasyPrint < 70: fetchers are functions returning dicts
+        from weasyprint.urls import default_url_fetcher  # type: ignore[attr-defined]
+
+        def fetch(url: str, *args, **kwargs):
+            if url.startswith("data:"):
+                return default_url_fetcher(url, *args, **kwargs)
+            return {"string": local(url), "redirected_url": url}
+
+        return fetch
+
+    class _Confined(URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            return URLFetcherResponse(url, local(url))
+
+    return _Confined()
+
+
+def _html_document(html: str, base_url: str, author_css: str, folder):
     """A WeasyPrint HTML document; well-formed markup is parsed by the C XML parser."""
     weasyprint = _weasyprint()
+    fetcher = confined_fetcher(folder)
     if not _SPEEDUPS:
-        return weasyprint.HTML(string=html, base_url=base_url)
+        return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     html_class = _html_class(author_css)
     try:
         root = ET.fromstring(html)
-    except ET.ParseError:  # not XML (another format's template): WeasyPrint's HTML5 parser
-        return html_class(string=html, base_url=base_url)
+    except ET.ParseError:  # not XML (a format's own HTML template): WeasyPrint's HTML5 parser
+        return html_class(string=html, base_url=base_url, url_fetcher=fetcher)
     import cssselect2
-    from weasyprint.urls import URLFetcher
 
     document = html_class.__new__(html_class)
     document.base_url = weasyprint._find_base_url(root, base_url)
-    document.url_fetcher = URLFetcher()
+    document.url_fetcher = fetcher
     document.media_type = "print"
     document.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
     document.etree_element = document.wrapper_element.etree_element
@@ -253,7 +302,7 @@ def document_text(doc: Document) -> str:
 
 
 def _check_glyphs(doc: Document, fmt: Format) -> None:
-    missing = fonts.missing_glyphs(document_text(doc))
+    missing = fonts.missing_glyphs(document_text(doc), font_stacks(fmt), own_font_files(fmt))
     if missing:
         chars = "、".join(fonts.describe_char(ch) for ch in sorted(missing))
         raise RenderError(problems=[Problem(
@@ -262,8 +311,9 @@ def _check_glyphs(doc: Document, fmt: Format) -> None:
             Location(doc.title or fmt.name))])
 
 
-def page_numbers(rendered) -> dict[str, int]:
-    """Anchor → printed page number (uncounted cover pages skipped), first occurrence wins."""
+def page_numbers(rendered) -> tuple[dict[str, int], int]:
+    """Anchor → printed page number (uncounted cover pages skipped, first occurrence wins),
+    and the number of counted pages."""
     numbers: dict[str, int] = {}
     number = 0
     for page in rendered.pages:
@@ -272,23 +322,15 @@ def page_numbers(rendered) -> dict[str, int]:
             number += 1
         for anchor in page.anchors:
             numbers.setdefault(anchor, max(number, 1))
-    return numbers
-
-
-def fill_toc_pages(doc: Document, rendered) -> None:
-    toc = doc.toc()
-    if toc is None:
-        return
-    numbers = page_numbers(rendered)
-    for entry in toc.entries:
-        entry.page = numbers.get(entry.anchor)
+    return numbers, number
 
 
 def _check_fonts(rendered, doc: Document, fmt: Format) -> None:
     used = sorted({font.family for font in rendered.fonts.values()})
-    bad = [name for name in used if not fonts.font_allowed(name)]
+    extra = format_fonts(fmt)
+    bad = [name for name in used if not fonts.font_allowed(name, extra)]
     if bad:
-        allowed = "、".join(sorted(fonts.ALLOWED_FONTS))
+        allowed = "、".join(sorted(set(fonts.ALLOWED_FONTS) | set(extra)))
         raise RenderError(problems=[Problem(
             "render.font",
             f"PDF 用到了不允许的字体：{'、'.join(bad)}（通常是某些字符中文字体里没有，被替换成了别的字体）。"
@@ -296,19 +338,45 @@ def _check_fonts(rendered, doc: Document, fmt: Format) -> None:
             Location(doc.title or fmt.name))])
 
 
-@register("pdf")
-def render_pdf(doc: Document, fmt: Format) -> bytes:
+def format_fonts(fmt: Format) -> frozenset[str]:
+    """Every family the format's typography names (its stacks and its own font files)."""
+    t = fmt.typography
+    return frozenset(f for stack in t.fonts.values() for f in stack) | frozenset(t.font_files)
+
+
+def font_stacks(fmt: Format) -> tuple[tuple[str, ...], ...]:
+    """The font stacks the format's styles use (for the glyph check)."""
+    t = fmt.typography
+    used = {s.font for s in t.styles.values() if s.font} | {t.footer.font}
+    return tuple(tuple(t.families(name)) for name in sorted(used))
+
+
+def own_font_files(fmt: Format) -> tuple[tuple[str, str], ...]:
+    from ..formats.files import confined_path
+    return tuple((family, str(confined_path(fmt.folder, name))) for family, name in sorted(fmt.typography.font_files.items()))
+
+
+def layout(doc: Document, fmt: Format):
+    """The document laid out by WeasyPrint (the pagination stage keeps it for the PDF)."""
     fonts.require_fonts()
     _check_glyphs(doc, fmt)
-    weasyprint = _weasyprint()
+    _weasyprint()
     base_url = fmt.folder.resolve().as_uri() + "/"
-    css = stylesheet_text(doc, fmt)
-    sheet = _author_sheet(css, base_url)
+    css = stylesheet_text(fmt)
+    sheet = _author_sheet(css, base_url, fmt.folder)
     html = render_html(doc, fmt, inline_css=sheet is None)
-    rendered = _html_document(html, base_url, css).render(
+    rendered = _html_document(html, base_url, css, fmt.folder).render(
         font_config=font_configuration(), stylesheets=[sheet] if sheet is not None else None)
-    fill_toc_pages(doc, rendered)
-    identifier = hashlib.sha256(f"{weasyprint.__version__}\n{css}\n{html}".encode()).hexdigest()[:32].encode()
+    rendered.disclose_key = hashlib.sha256(f"{css}\n{html}".encode()).hexdigest()
+    return rendered
+
+
+@register("pdf", needs_pages=True)
+def render_pdf(doc: Document, fmt: Format, pages) -> bytes:
+    """Write the PDF of the layout the pagination stage made (no second layout)."""
+    weasyprint = _weasyprint()
+    rendered = pages.layout
+    identifier = hashlib.sha256(f"{weasyprint.__version__}\n{rendered.disclose_key}".encode()).hexdigest()[:32].encode()
     data = rendered.write_pdf(pdf_identifier=identifier)
     _check_fonts(rendered, doc, fmt)
     return data
