@@ -434,11 +434,13 @@ def _lite_render_all(checked, paths, data):
     from generator.renderers import load_all
     from generator.renderers.html import render_html
 
+    from generator.renderers.pagination import Pages
+
     renderers = load_all()
     doc = build_document(checked.fig, checked.fmt)
     html = render_html(doc, checked.fmt)
     assert "<html" in html.lower()
-    return {paths["docx"]: renderers["docx"](doc, checked.fmt)}
+    return {paths["docx"]: renderers["docx"].render(doc, checked.fmt, Pages({}, 0))}
 
 
 @contextlib.contextmanager

@@ -24,8 +24,9 @@ from lxml import etree
 
 from generator.document.model import Cell, Document, Heading, PageBreak, Paragraph, Table, TitlePage, Toc, TocEntry
 from generator.errors import TemplateError
-from generator.formats import Format
-from generator.renderers.docx import render_docx
+from generator.formats import Format, get_format, load_format
+from generator.renderers.docx import render_docx as _render_docx
+from generator.renderers.pagination import Pages
 
 from sample_document import sample_document
 
@@ -36,8 +37,12 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def kezhou() -> Format:
-    # Built directly from the folder: these tests are about layout, not the manifest's contents.
-    return Format("kezhou-2020", FORMAT_DIR, "", {})
+    return get_format("kezhou-2020")
+
+
+def render_docx(doc, fmt, pages: Pages | None = None) -> bytes:
+    """The DOCX renderer with a pagination result (page numbers only: no layout needed)."""
+    return _render_docx(doc, fmt, pages or Pages({}, 0))
 
 
 def open_docx(data: bytes):
@@ -84,9 +89,9 @@ def cell_text(tc) -> str:
 @pytest.fixture(scope="module")
 def rendered():
     doc = sample_document(rows=ROWS)
-    for i, entry in enumerate(doc.toc().entries):  # as the PDF renderer would fill them
-        entry.page = None if i == 2 else i + 2
-    data = render_docx(doc, kezhou())
+    # the pagination stage's result: the page of each 目录 entry (one unknown) and the page total
+    pages = Pages({e.anchor: i + 2 for i, e in enumerate(doc.toc().entries) if i != 2}, 7)
+    data = render_docx(doc, kezhou(), pages)
     document = open_docx(data)
     body = document.element.body
     tables = {cell_text(tbl.find(f"{W}tr/{W}tc")): tbl for tbl in body.iter(W + "tbl")}
@@ -185,22 +190,36 @@ def test_department_text_is_literal_and_never_template_code(rendered):
     assert "行政运行 & <测试> 第0行" in cells
 
 
-def test_footer_has_page_and_numpages_fields(rendered):
+def test_footer_has_a_page_field_and_the_paginated_total(rendered):
+    """“第 {PAGE} 页 共 7 页”: the page is a field; the total is the pagination stage's count of
+    counted pages, printed as text, so Word, WPS and LibreOffice all show what the PDF shows."""
     with zipfile.ZipFile(io.BytesIO(rendered.data)) as z:
         footers = [n for n in z.namelist() if re.match(r"word/footer\d*\.xml$", n)]
         assert footers
         xml = "".join(z.read(n).decode() for n in footers)
     instr = " ".join(re.findall(r"<w:instrText[^>]*>([^<]*)</w:instrText>", xml))
-    assert re.search(r"\bPAGE\b", instr) and re.search(r"\bNUMPAGES\b", instr)
-    assert "- 1" in instr  # the cover is not counted, as in the PDF
-    assert 'w:fldCharType="begin"' in xml and "第" in xml and "页" in xml
-    assert "{{" not in xml and "{%" not in xml
+    assert re.search(r"\bPAGE\b", instr) and "NUMPAGES" not in instr
+    texts = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", xml))
+    assert texts == "第 1 页 共 7 页"  # 1: the PAGE field's shown value
+    assert "{{" not in xml and "{%" not in xml and "\ue002" not in xml
+
+
+def test_footer_follows_the_format_typography():
+    data = render_docx(sample_document(rows=1), get_format("national-2024"), Pages({}, 3))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = "".join(z.read(n).decode() for n in z.namelist() if re.match(r"word/footer\d*\.xml$", n))
+    assert "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", xml)) == "— 1 —"
 
 
 def test_toc_prints_the_pdf_page_numbers_and_links_to_bookmarks(rendered):
     toc = [p for p in rendered.document.paragraphs if p.style.name.startswith("toc ")]
     texts = ["".join(t.text or "" for t in p._p.iter(W + "t")) for p in toc]
     assert texts == ["第一部分 概况2", "表一：部门收入总体情况表3", "表二：政府性基金预算支出情况表", "第二部分 说明5"]
+    # a real Word TOC field around the entries, its result already filled in
+    chars = [f.get(W + "fldCharType") for p in toc for f in p._p.iter(W + "fldChar")]
+    assert chars == ["begin", "separate", "end"]
+    instr = "".join(t.text for t in toc[0]._p.iter(W + "instrText"))
+    assert instr.strip() == 'TOC \\h \\z \\t "heading 1,1,Table Title,2"'
     assert all(p._p.find(f"{W}hyperlink/{W}r/{W}tab") is not None for p in toc)
     links = {h.get(W + "anchor") for h in rendered.body.iter(W + "hyperlink")}
     marks = {b.get(W + "name") for b in rendered.body.iter(W + "bookmarkStart")}
@@ -233,7 +252,7 @@ def test_tricky_text_sections_and_spans():
     tricky = "X {_{ y }_} {_% z %_} ]]> \x07bell\x0c & <b> \"q\" 'a' {{ doc.title }} {%p if x %}"
     doc = Document(title=tricky, department=tricky, year=2024, format_name="kezhou-2020", blocks=[
         TitlePage(tricky, "2024年部门预算公开", tricky, "{{ cover.date }}"),
-        Toc(entries=[TocEntry("a", "h1", 1, 3)]),
+        Toc(entries=[TocEntry("a", "h1", 1)]),
         PageBreak(),
         _wide("w1", tricky), _wide("w2", tricky),
         Heading("after", 1, "h1", page_break_before=True),
@@ -268,12 +287,23 @@ def test_tricky_text_sections_and_spans():
     assert widths == [3] * len(rows)  # rowspans continued, short rows padded
 
 
-def test_missing_template_is_a_template_error(tmp_path):
-    with pytest.raises(TemplateError):
-        render_docx(sample_document(rows=1), Format("x", tmp_path, "", {}))
+def _format_copy(tmp_path, name: str = "kezhou-2020", **manifest_lines: str) -> Path:
+    folder = tmp_path / name
+    shutil.copytree(ROOT / "templates" / name, folder)
+    if manifest_lines:
+        with open(folder / "manifest.yaml", "a", encoding="utf-8") as fh:
+            for key, value in manifest_lines.items():
+                fh.write(f"{key}: {value}\n")
+    return folder
 
 
-def test_template_script_makes_both_variants(tmp_path):
+def test_missing_word_template_is_a_template_error(tmp_path):
+    fmt = load_format(_format_copy(tmp_path, Word模板="missing.docx"))
+    with pytest.raises(TemplateError, match="missing.docx"):
+        render_docx(sample_document(rows=1), fmt)
+
+
+def test_template_script_writes_the_committed_skeleton(tmp_path):
     import sys
 
     sys.path.insert(0, str(ROOT / "tools"))
@@ -281,17 +311,40 @@ def test_template_script_makes_both_variants(tmp_path):
         import make_docx_template
     finally:
         sys.path.remove(str(ROOT / "tools"))
-    for variant in ("kezhou-2020", "national-2024"):
-        folder = tmp_path / variant
-        assert make_docx_template.main([str(folder), "--variant", variant]) == 0
-        data = render_docx(sample_document(rows=3), Format(variant, folder, "", {}))
-        styles = part(data, "word/styles.xml")
-        normal = styles.find(f"{W}style[@{W}styleId='Normal']/{W}rPr/{W}rFonts")
-        assert normal.get(W + "eastAsia") == make_docx_template.VARIANTS[variant]["body_font"]
-    # the generator is reproducible: the same bytes twice
-    again = tmp_path / "again"
-    make_docx_template.main([str(again), "--variant", "kezhou-2020"])
-    assert (again / "template.docx").read_bytes() == (tmp_path / "kezhou-2020" / "template.docx").read_bytes()
+    out = tmp_path / "template.docx"
+    assert make_docx_template.main(["--output", str(out)]) == 0
+    assert out.read_bytes() == (ROOT / "templates" / "_base" / "template.docx").read_bytes()  # reproducible, current
+
+
+def test_word_styles_come_from_the_format_typography():
+    """One statement of the typography makes both the PDF stylesheet and the Word styles."""
+    def normal(fmt):
+        styles = part(render_docx(sample_document(rows=1), fmt), "word/styles.xml")
+        st = styles.find(f"{W}style[@{W}styleId='Normal']/{W}rPr")
+        return st.find(W + "rFonts").get(W + "eastAsia"), st.find(W + "sz").get(W + "val")
+
+    assert normal(kezhou()) == ("仿宋_GB2312", "28")  # 四号
+    assert normal(get_format("national-2024")) == ("仿宋_GB2312", "32")  # 三号 (its typography.yaml)
+
+
+@pytest.mark.parametrize("rel", [
+    ('http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate', 'http://evil.invalid/t.dotm'),
+    ('http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink', 'file://///evil.invalid/share/x'),
+])
+def test_external_relationships_in_a_word_template_are_refused(tmp_path, rel):
+    reltype, target = rel
+    folder = _format_copy(tmp_path, Word模板="evil.docx")
+    base = ROOT / "templates" / "_base" / "template.docx"
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(folder / "evil.docx", "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", f'<Relationship Id="rIdEvil" Type="{reltype}" Target="{target}" '
+                                    'TargetMode="External"/></Relationships>'.encode())
+            zout.writestr(item, data)
+    with pytest.raises(TemplateError, match="外部") as exc:
+        render_docx(sample_document(rows=1), load_format(folder))
+    assert target in str(exc.value)
 
 
 # ---------------------------------------------------------------------------

@@ -14,7 +14,11 @@ from generator.document.dump import dump
 from generator.pipeline import check_file
 
 GOLDEN = ROOT / "tests" / "golden"
-CASES = [(p, None) for p in sorted(DEPARTMENTS.glob("*.yaml")) if "科目补充" not in p.stem]
+FORMATS = ("kezhou-2020", "national-2024", "classic-2016")
+DEPARTMENT_FILES = [p for p in sorted(DEPARTMENTS.glob("*.yaml")) if "科目补充" not in p.stem]
+# each example in its own format, and in every other shipped format
+CASES = [(p, None) for p in DEPARTMENT_FILES] + [
+    (p, f) for p in DEPARTMENT_FILES for f in FORMATS if f != check_file(p).fmt.name]
 
 
 @pytest.mark.parametrize("source, fmt", CASES, ids=[f"{p.stem}-{f or 'own'}" for p, f in CASES])

@@ -17,13 +17,13 @@ def test_wheel_ships_templates_catalogs_and_fonts(tmp_path):
                    check=True, capture_output=True)
     code = (
         "import generator, json\n"
-        "from generator.formats import available_formats\n"
+        "from generator.formats import available_formats, builtin_templates_dir\n"
         "from generator.catalogs import function_catalog\n"
         "from generator.commands.new import starter\n"
         "from pathlib import Path\n"
         "fmts = available_formats()\n"
         "print(json.dumps({'file': generator.__file__, 'formats': sorted(fmts),\n"
-        "  'docx': all(f.docx_template.exists() for f in fmts.values()),\n"
+        "  'docx': (builtin_templates_dir() / '_base' / 'template.docx').is_file(),\n"
         "  'catalog': function_catalog(2020).name('2013101'),\n"
         "  'fonts': (Path(generator.__file__).parent / 'fonts' / 'fonts.conf').exists(),\n"
         "  'starter': '部门: 新局' in starter('新局', 2025)}, ensure_ascii=False))\n"
@@ -33,6 +33,6 @@ def test_wheel_ships_templates_catalogs_and_fonts(tmp_path):
     import json
     info = json.loads(out)
     assert info["file"].startswith(str(target))
-    assert {"kezhou-2020", "national-2024"} <= set(info["formats"])
+    assert set(info["formats"]) == {"kezhou-2020", "national-2024", "classic-2016"}
     assert info["docx"] and info["fonts"] and info["starter"]
     assert info["catalog"] == "行政运行"

@@ -16,7 +16,8 @@ import pytest
 from generator import fonts
 from generator.document.model import Document, Paragraph
 from generator.errors import RenderError
-from generator.formats import Format
+from generator.formats import Format, get_format
+from generator.renderers import render
 
 from sample_document import sample_document
 
@@ -30,20 +31,24 @@ pytestmark = [
 
 
 def kezhou() -> Format:
-    # Built directly from the folder: these tests are about layout, not the manifest's contents.
-    return Format("kezhou-2020", FORMAT_DIR, "", {})
+    return get_format("kezhou-2020")
+
+
+def render_pdf(doc, fmt):
+    from generator.renderers.pagination import paginate
+
+    pages = paginate(doc, fmt)
+    return render(("pdf",), doc, fmt)["pdf"], pages
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    from generator.renderers.pdf import render_pdf
-
     doc = sample_document(rows=ROWS)
-    data = render_pdf(doc, kezhou())
-    again = render_pdf(sample_document(rows=ROWS), kezhou())
+    data, numbers = render_pdf(doc, kezhou())
+    again, _ = render_pdf(sample_document(rows=ROWS), kezhou())
     path = tmp_path_factory.mktemp("pdf") / "sample.pdf"
     path.write_bytes(data)
-    return SimpleNamespace(doc=doc, data=data, again=again, path=path)
+    return SimpleNamespace(doc=doc, data=data, again=again, path=path, numbers=numbers)
 
 
 @pytest.fixture(scope="module")
@@ -109,14 +114,19 @@ def test_footer_numbers_pages_after_the_cover(pages):
 
 
 def test_toc_entries_get_the_printed_page_numbers(rendered, pages):
+    """The pagination stage's page of every 目录 entry is the page the PDF prints it on."""
     entries = rendered.doc.toc().entries
-    assert all(e.page for e in entries), [(e.text, e.page) for e in entries]
+    numbers = rendered.numbers
+    assert all(numbers.page_of(e.anchor) for e in entries), [(e.text, numbers.page_of(e.anchor)) for e in entries]
+    assert numbers.total == len(pages) - 1  # the cover is not counted
     toc_page = pages[1]
     for entry in entries:
+        page = numbers.page_of(entry.anchor)
         title = squash(entry.text.split("：")[-1])
         found = next(i for i, t in enumerate(pages) if i > 1 and title in t)
-        assert f"第{entry.page}页共" in pages[found], (entry.text, entry.page, found)
-        assert re.search(re.escape(squash(entry.text)) + r"\.+" + str(entry.page), toc_page), entry.text
+        assert f"第{page}页共" in pages[found], (entry.text, page, found)
+        assert re.search(re.escape(squash(entry.text)) + r"\.+" + str(page), toc_page), entry.text
+    assert not any(hasattr(e, "page") for e in entries)  # page numbers live in the pagination result, not the model
 
 
 def test_same_document_gives_identical_bytes(rendered):
@@ -162,8 +172,6 @@ def test_missing_glyphs():
 
 
 def test_a_character_no_font_has_stops_the_render():
-    from generator.renderers.pdf import render_pdf
-
     doc = sample_document(rows=1)
     doc.blocks.append(Paragraph("预算增长😀"))
     with pytest.raises(RenderError, match="U\\+1F600"):

@@ -112,7 +112,6 @@ class TocEntry:
     text: str
     anchor: str
     level: int = 1
-    page: int | None = None  # filled by the PDF renderer for the DOCX copy
 
 
 @dataclass
