@@ -298,7 +298,9 @@ def _form(t: M.FormTable, rep: Reporter, where: tuple) -> None:
             _form_cell(rep, c, t.dataset, fields, *where, "行", i, j)
     widths = _grid_width(t.rows)
     if widths and len(set(widths)) > 1:
-        rep.error("format.grid", f"表单各行的列数（含跨列、跨行）应相同，实际依次是 {'、'.join(map(str, widths))}", *where, "行")
+        odd = next(i for i, w in enumerate(widths) if w != widths[0])
+        rep.error("format.grid", f"表单各行的列数（含跨列、跨行）应相同：第 1 行是 {widths[0]} 列，第 {odd + 1} 行是 {widths[odd]} 列"
+                  f"（各行依次是 {'、'.join(map(str, widths))}）", *where, "行", odd)
     if t.indicators is not None:
         for j, c in enumerate(t.indicators.columns):
             if c.field is None or c.field not in INDICATOR_FIELDS:
