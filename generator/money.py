@@ -74,6 +74,11 @@ def percent(part: Decimal, whole: Decimal) -> Decimal | None:
     return part * HUNDRED / whole
 
 
+def fmt_number(value: Decimal | None) -> str | None:
+    """Two decimals without a unit (open data: amounts and percentages); None stays None."""
+    return None if value is None else f"{round2(value):.2f}"
+
+
 def fmt_percent(value: Decimal | None) -> str:
     if value is None:
         return ""

@@ -30,7 +30,7 @@ from . import __version__
 from .document.model import Document, Table
 from .figures import Figures
 from .figures.derive import Node
-from .money import ZERO, fmt_amount, round2
+from .money import ZERO, fmt_amount, fmt_number
 from .output import safe_name
 
 FORMAT_VERSION = 2
@@ -56,7 +56,7 @@ def amount(value: Decimal | None) -> str | None:
 
 
 def pct(value: Decimal | None) -> str | None:
-    return None if value is None else f"{round2(value):.2f}"
+    return fmt_number(value)
 
 
 def table_name(t: Table) -> str:

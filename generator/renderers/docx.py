@@ -605,13 +605,14 @@ def _place(rows: list[list[Cell]]) -> list[list[tuple[int, int, Cell | None, str
     return out
 
 
-def _absolute_widths(relative: list[int], ncols: int, total: int) -> list[int]:
+def _absolute_widths(relative: list[int], ncols: int, text_width: int) -> list[int]:
+    """Relative column widths → twips filling ``text_width`` exactly."""
     rel = [max(float(w), 0.0) for w in relative] if relative and len(relative) == ncols else []
     if not rel or sum(rel) <= 0:
         rel = [1.0] * ncols
     s = sum(rel)
-    widths = [int(total * w / s) for w in rel]
-    widths[-1] += total - sum(widths)
+    widths = [int(text_width * w / s) for w in rel]
+    widths[-1] += text_width - sum(widths)
     return widths
 
 

@@ -9,8 +9,6 @@ write the shared skeleton template (``templates/_base/template.docx``).
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
@@ -20,16 +18,17 @@ W = nsdecls("w")
 
 
 def _pt(size: str | None, default: float) -> float:
+    """A typography length in points (pt, mm, or em of ``default``)."""
     if not size:
         return default
-    value = float(size[:-2])
+    number = float(size[:-2])
     unit = size[-2:]
-    return value if unit == "pt" else value * 72 / 25.4 if unit == "mm" else value * default
+    return number if unit == "pt" else number * 72 / 25.4 if unit == "mm" else number * default
 
 
 def _mm(length: str) -> float:
-    value, unit = float(length[:-2]), length[-2:]
-    return value if unit == "mm" else value * 25.4 / 72
+    number, unit = float(length[:-2]), length[-2:]
+    return number if unit == "mm" else number * 25.4 / 72
 
 
 def _line(style: Style, size: float, default: float) -> float:
@@ -38,7 +37,7 @@ def _line(style: Style, size: float, default: float) -> float:
         return round(size * default, 1)
     if style.line.endswith(("pt", "mm")):
         return round(_pt(style.line, size), 1)
-    return round(size * float(Decimal(style.line)), 1)
+    return round(size * float(style.line), 1)
 
 
 def variant(t: Typography) -> dict:

@@ -25,10 +25,10 @@ from .style import stylesheet
 def _col_widths(widths: list[int] | None) -> list[str]:
     """Relative column widths as CSS percentages (layout only: the model gives the ratios)."""
     widths = list(widths or [])
-    total = sum(widths)
-    if not widths or total <= 0:
+    whole = sum(widths)
+    if not widths or whole <= 0:
         return []
-    return [f"{w * 100 / total:.3f}%" for w in widths]
+    return [f"{w * 100 / whole:.3f}%" for w in widths]
 
 
 def _kind(block: object) -> str:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from ...figures import series as S
 from ...formats import manifest as M
 from ...formats.phrases import fill
+from ...money import ZERO
 from ..model import Cell, Row, Table
 from .common import Builder, Leaf, T, ordinal
 
@@ -71,7 +72,7 @@ def build(b: Builder) -> Table:
             cells["支出项目"] = [T(label)]
             amounts = []
             for col, leaf in spend_cols:
-                value = node.value(S.cells(col.series) & scope_cells) if node is not None else Decimal(0)
+                value = node.value(S.cells(col.series) & scope_cells) if node is not None else ZERO
                 amounts.append(b.amount(value))
                 b.record(label if node is None else node.name, code, "类" if code else "", leaf, value)
             cells["支出金额"] = amounts
