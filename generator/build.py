@@ -39,13 +39,18 @@ def output_paths(checked: Checked, out_dir: Path) -> dict[str, Path]:
 
 
 def fingerprint(checked: Checked, extra: str = "") -> str:
-    """Hash of everything the output depends on: YAML, last-year file, catalogs, templates, version."""
+    """Hash of everything the output depends on: the YAML, project configuration, catalog and
+    last-year files, the format folder, and the program itself (its code, built-in catalogs, the
+    shared base of the formats and the layout libraries' versions: generator.digest)."""
+    from .digest import program_digest
+
     h = hashlib.sha256()
     h.update(__version__.encode())
+    h.update(program_digest().encode())
     h.update(extra.encode())
     paths = list(checked.inputs)  # the YAML, project configuration, catalog and last-year files
     if checked.fmt is not None:
-        paths += sorted(p for p in checked.fmt.folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        h.update(checked.fmt.digest.encode())
     for p in paths:
         h.update(str(p.name).encode())
         try:

@@ -124,3 +124,32 @@ def test_two_files_for_the_same_department_and_year_are_reported(tmp_path):
     _collisions([a, b, c])
     assert a.status == b.status == "failed" and c.status == "built"
     assert "b.yaml" in a.problems[0].message and a.problems[0].rule == "output.collision"
+
+
+def test_a_new_program_version_rebuilds_what_the_old_one_built(tmp_path, monkeypatch):
+    """The fingerprint covers the program (code, built-in catalogs, shared format base, libraries):
+    after an upgrade an unchanged department is built again, not skipped."""
+    import generator.digest as digest
+    from generator.build import build_department
+    from conftest import KEZHOU
+
+    monkeypatch.setattr("generator.build.render_all", lambda checked, paths, data: {paths["pdf"]: b"%PDF-1", paths["docx"]: b"PK"})
+    first = build_department(KEZHOU, tmp_path, force=False)
+    assert first.status == "built", [p.format() for p in first.problems]
+    assert build_department(KEZHOU, tmp_path, force=False).status == "unchanged"
+    monkeypatch.setattr(digest, "program_digest", lambda: "another program")
+    assert build_department(KEZHOU, tmp_path, force=False).status == "built"
+
+
+def test_the_program_digest_covers_code_catalogs_and_the_shared_format_base():
+    from pathlib import Path
+
+    import generator
+    from generator.digest import _files
+    from generator.formats import builtin_templates_dir
+
+    package = Path(generator.__file__).resolve().parent
+    covered = {p.relative_to(package).as_posix() for p in _files(package, ("**/*.py", "catalogs/data/*", "fonts/*.conf", "*.yaml"))}
+    assert {"build.py", "figures/trees.py", "catalogs/data/function-2024.yaml", "fonts/fonts.conf"} <= covered
+    base = {p.name for p in _files(builtin_templates_dir() / "_base", ("*",))}
+    assert {"base.css", "typography.yaml", "phrases.yaml", "template.docx", "document.html.j2"} <= base
