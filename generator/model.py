@@ -103,8 +103,9 @@ ControlValue = Annotated[Decimal, BeforeValidator(_control_number)]
 # different places. Only the branch the input calls for is validated (no error from the
 # other branch); the tags contain "[" so error locations skip them, like pydantic's own.
 ControlValues = Annotated[
-    Union[Annotated[ControlValue, Tag("value[]")], Annotated[list[ControlValue], Tag("list[]")]],
-    Discriminator(lambda v: "list[]" if isinstance(v, list) else "value[]"),
+    Union[Annotated[ControlValue, Tag("value[]")], Annotated[list[ControlValue], Tag("list[]")],
+          Annotated[None, Tag("none[]")]],
+    Discriminator(lambda v: "list[]" if isinstance(v, list) else "none[]" if v is None else "value[]"),
 ]
 
 
@@ -368,7 +369,7 @@ class Department(Base):
     other_matters: Text = Field("", alias="其他需说明的事项")
     glossary_extra: list[dict[Text, Text]] = Field(default_factory=list, alias="名词解释补充", description="补充的名词解释：每条写“名词”和“解释”")
     last_year: LastYear = Field(default_factory=LastYear, alias="上年")
-    controls: dict[Text, ControlValues] = Field(default_factory=dict, alias="核对数", description="从预算系统或已印文本抄来的核对数：只用于核对，不打印。键为收入合计、支出合计、基本支出、项目支出、人员经费、公用经费、机关运行经费、三公经费、收入来源、功能分类.代码、经济分类.代码、基本支出经济分类.代码、三公经费.项目（及其.其中、.其他）；键后加“.上年”“.增减”“.增减率”核对上年数、增减额（减少写负数）、增减百分比。同一数印了几次不同的值时写成列表，逐个核对（见 docs/核对预算数.md）")
+    controls: dict[Text, ControlValues] = Field(default_factory=dict, alias="核对数", description="从预算系统或已印文本抄来的核对数：只用于核对，不打印。键为收入合计、支出合计、基本支出、项目支出、人员经费、公用经费、机关运行经费、三公经费、收入来源、功能分类.代码、经济分类.代码、基本支出经济分类.代码、三公经费.项目（及其.其中、.其他）；键后加“.上年”“.增减”“.增减率”核对上年数、增减额（减少写负数）、增减百分比。同一数印了几次不同的值时写成列表，逐个核对；也可以按表格中的一格写，如“表六.30201.公用经费”（disclose controls 列出本格式印出的每一格）；留空的项不核对（见 docs/核对预算数.md）")
     settings: Settings = Field(default_factory=Settings, alias="设置")
 
     @field_validator("glossary_extra")

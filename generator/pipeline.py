@@ -137,6 +137,20 @@ def _last_year_figures(loaded: Loaded, problems: list[Problem], depth: int, proj
     return figures
 
 
+def _cell_controls(loaded: Loaded, fig: Figures, fmt: Format) -> list[Problem]:
+    """核对数 naming printed cells (表六.30201.公用经费), checked against this format's document."""
+    from .checks.cells import check_cells
+    from .checks.rules import control_families, control_figures
+    from .document.build import build_document
+
+    try:
+        doc = build_document(fig, fmt)
+    except UserError as exc:  # the format's own problem; build reports it
+        return list(exc.problems)
+    dept = fig.dept
+    return check_cells(loaded, doc, dept.controls, control_families(control_figures(fig)), dept.unit)
+
+
 def check_file(path: str | Path, format_name: str | None = None, templates: Path | None = None,
                strict: bool = False, depth: int = 0, raw: bytes | None = None) -> Checked:
     """Every problem of one department file, at once. Never raises for bad input.
@@ -171,10 +185,15 @@ def check_file(path: str | Path, format_name: str | None = None, templates: Path
     try:
         checked.fmt = get_format(name, templates)
     except UserError as exc:
-        where = loaded.loc("格式") if not format_name else Location(str(loaded.path))
-        checked.problems.append(Problem("format.unknown", str(exc.args[0]) if exc.args else "未知格式", where))
+        if exc.problems:  # a broken format folder: its own problems, at manifest.yaml:line:col
+            checked.problems.extend(exc.problems)
+        else:
+            where = loaded.loc("格式") if not format_name else Location(str(loaded.path))
+            checked.problems.append(Problem("format.unknown", str(exc.args[0]) if exc.args else "未知格式", where))
     if checked.fmt is not None:
         checked.problems.extend(missing_for_format(loaded, checked.fmt))
+        if dept.controls:
+            checked.problems.extend(_cell_controls(loaded, fig, checked.fmt))
     if strict:
         checked.problems = [p.as_error() for p in checked.problems]
     checked.problems.sort(key=lambda p: (p.location.file, p.location.line, p.location.col))

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Callable, Iterable, Iterator
 
 from ..catalogs import add_hint
+from .cells import looks_like_cell
 from ..errors import Problem, Severity
 from ..figures import Figures
 from ..load.department import Loaded
@@ -200,6 +201,12 @@ def control_last(fig: Figures) -> dict[str, Decimal]:
     return out
 
 
+def control_families(figures: dict[str, Decimal]) -> set[str]:
+    """The first parts of the figure keys (收入合计, 功能分类, 三公经费 …): a 核对数 key that starts
+    with anything else and has three parts names a printed cell."""
+    return {k.split(".", 1)[0] for k in figures} | set(TREES)
+
+
 def split_key(key: str) -> tuple[str, str]:
     """'基本支出.增减' → ('基本支出', '增减'); '基本支出' → ('基本支出', '')."""
     base, _, last = key.rpartition(".")
@@ -251,7 +258,12 @@ def check_controls(ctx: Context) -> Iterator[Problem]:
     this = control_figures(ctx.fig)
     last = control_last(ctx.fig)
     in_yuan = ctx.dept.unit == "元"
+    families = control_families(this)
     for key, given in ctx.dept.controls.items():
+        if given is None:
+            continue  # not filled in yet
+        if looks_like_cell(key, families):
+            continue  # a printed cell (表六.30201.公用经费): checked against the document, see checks.cells
         base, suffix = split_key(key)
         if base not in this and _tree_key(base) is None:
             candidates = [k for k in this if "." not in k or k.startswith("三公经费.")]
@@ -304,7 +316,7 @@ def _plain_controls(ctx: Context, suffix: str) -> dict[str, Decimal]:
     out: dict[str, Decimal] = {}
     for key, given in ctx.dept.controls.items():
         base, sfx = split_key(key)
-        if sfx != suffix or isinstance(given, list) and len(given) != 1:
+        if given is None or sfx != suffix or isinstance(given, list) and len(given) != 1:
             continue
         v = _values(given)[0]
         if v < ZERO:
