@@ -23,7 +23,7 @@ from pydantic import Field, ValidationError
 
 from .errors import Location, Problem
 from .load.files import read_regular
-from .load.yamlsafe import MAX_BYTES, Marks, format_path, load_yaml_bytes
+from .load.yamlsafe import MAX_BYTES, Marks, format_path, load_yaml_bytes, locate
 from .model import Amount, Base, Text
 
 FILENAME = "disclose.yaml"
@@ -49,13 +49,7 @@ class Project:
         return self.path.parent
 
     def loc(self, *keys) -> Location:
-        p = tuple(keys)
-        while p:
-            if p in self.marks:
-                line, col = self.marks[p]
-                return Location(str(self.path), line, col)
-            p = p[:-1]
-        return Location(str(self.path), 1, 1)
+        return locate(self.marks, self.path, keys)
 
     @property
     def output_dir(self) -> Path | None:

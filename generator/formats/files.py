@@ -54,34 +54,16 @@ def confined_path(folder: Path, name: str, where: Location | None = None) -> Pat
 def read_confined(folder: Path, name: str, cap: str = "text", where: Location | None = None,
                   missing_ok: bool = False) -> bytes | None:
     """The bytes of a file of the format folder (see the module docstring)."""
+    from ..load.files import read_regular
+
     path = confined_path(folder, name, where)
-    limit = CAPS[cap]
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        if missing_ok:
-            return None
-        raise _fail(folder, name, f"找不到格式文件“{name}”（{path}）", where) from None
-    except OSError as exc:
-        raise _fail(folder, name, f"无法读取格式文件“{name}”：{exc.strerror or exc}", where) from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise _fail(folder, name, f"“{name}”不是普通文件（可能是文件夹、管道或设备）", where)
-        if st.st_size > limit:
-            raise _fail(folder, name, f"格式文件“{name}”过大：应不超过 {limit // (1 << 20)} MB，实际 {st.st_size / (1 << 20):.1f} MB", where)
-        chunks, size = [], 0
-        while True:
-            chunk = os.read(fd, 1 << 16)
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > limit:
-                raise _fail(folder, name, f"格式文件“{name}”过大：应不超过 {limit // (1 << 20)} MB", where)
-            chunks.append(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
+    if missing_ok and not os.path.lexists(path):
+        return None
+    data, problem = read_regular(path, "格式文件", where or Location(str(Path(folder) / "manifest.yaml")),
+                                 limit=CAPS[cap], rule="format.file")
+    if problem is not None:
+        raise TemplateError(problems=[problem])
+    return data
 
 
 def read_text(folder: Path, name: str, where: Location | None = None, missing_ok: bool = False,

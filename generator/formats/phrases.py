@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 from ..errors import Location, Problem
 from ..load.describe import describe
-from ..load.yamlsafe import load_yaml_text
+from ..load.yamlsafe import load_yaml_text, locate
 from .files import read_text
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
@@ -52,11 +52,7 @@ def _base_dir() -> Path:
 
 def _merge(base: dict[str, Any], over: Any, path: tuple, marks: dict, file: Path, problems: list[Problem]) -> dict[str, Any]:
     def loc(p: tuple) -> Location:
-        while p:
-            if p in marks:
-                return Location(str(file), *marks[p])
-            p = p[:-1]
-        return Location(str(file), 1, 1)
+        return locate(marks, file, p)
 
     out = dict(base)
     if not isinstance(over, dict):

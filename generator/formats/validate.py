@@ -22,7 +22,7 @@ from ..figures import series as S
 from ..figures.datasets import FIELDS, field_kind
 from ..load.describe import describe
 from ..load.department import translate
-from ..load.yamlsafe import Marks
+from ..load.yamlsafe import Marks, locate
 from . import manifest as M
 
 _KIND_MODELS: dict[str, type[BaseModel]] = {
@@ -39,13 +39,7 @@ class Reporter:
         self.problems: list[Problem] = []
 
     def loc(self, *keys: Any) -> Location:
-        p = tuple(keys)
-        while p:
-            if p in self.marks:
-                line, col = self.marks[p]
-                return Location(str(self.path), line, col)
-            p = p[:-1]
-        return Location(str(self.path), 1, 1)
+        return locate(self.marks, self.path, keys)
 
     def error(self, rule: str, message: str, *keys: Any, severity: Severity = Severity.ERROR) -> None:
         self.problems.append(Problem(rule, message, self.loc(*keys), severity))

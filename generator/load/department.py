@@ -16,7 +16,7 @@ from ..errors import Location, Problem, Severity
 from ..model import Department
 from .describe import describe as _found
 from .files import read_regular
-from .yamlsafe import MAX_BYTES, Marks, format_path, load_yaml_bytes, slip_problem
+from .yamlsafe import MAX_BYTES, Marks, format_path, load_yaml_bytes, locate, slip_problem
 
 
 @dataclass
@@ -31,13 +31,7 @@ class Loaded:
 
     def loc(self, *path: Any) -> Location:
         """Best position for a path: the deepest prefix that has a mark."""
-        p = tuple(path)
-        while p:
-            if p in self.marks:
-                line, col = self.marks[p]
-                return Location(str(self.path), line, col)
-            p = p[:-1]
-        return Location(str(self.path), 1, 1)
+        return locate(self.marks, self.path, path)
 
     def problem(self, rule: str, message: str, *path: Any, severity: Severity = Severity.ERROR) -> Problem:
         return Problem(rule, message, self.loc(*path), severity, format_path(tuple(path)))

@@ -399,6 +399,17 @@ def _short(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
+def locate(marks: Marks, file: str | Path, path: tuple) -> Location:
+    """Best position for a YAML path: the deepest prefix that has a mark (else line 1)."""
+    p = tuple(path)
+    while p:
+        if p in marks:
+            line, col = marks[p]
+            return Location(str(file), line, col)
+        p = p[:-1]
+    return Location(str(file), 1, 1)
+
+
 def format_path(path: tuple) -> str:
     out = ""
     for part in path:
