@@ -6,7 +6,7 @@ import typing
 
 from pydantic import BaseModel
 
-from .model import Department
+from .model import CodeLevels, Department, EntryKeys
 
 TYPE_NAMES = {str: "文字", int: "整数", bool: "是/否"}
 
@@ -17,12 +17,20 @@ def _type_name(tp) -> str:
     if origin is typing.Annotated:
         base = args[0]
         meta = " ".join(getattr(m, "func", lambda: None).__name__ for m in args[1:] if hasattr(m, "func"))
+        levels = next((m for m in args[1:] if isinstance(m, CodeLevels)), None)
+        entry = next((m for m in args[1:] if isinstance(m, EntryKeys)), None)
+        if entry is not None:
+            return "映射（" + "、".join(f"{k}: 文字" for k, _ in entry.keys) + "）"
         if "_amount" in meta:
             return "金额（万元）"
         if "_control_number" in meta:
             return "数（金额、增减额或百分比）"
         if "_code" in meta:
-            return "科目代码"
+            if levels is None:
+                return "科目代码"
+            kind = {"function": "功能分类", "economic": "经济分类"}.get(levels.kind, "")
+            digits = {"类": 3, "款": 5, "项": 7}
+            return f"{kind}代码（" + "/".join(f"{lv} {digits[lv]} 位" for lv in levels.levels) + "）"
         if "_count" in meta:
             return "整数"
         if "_text" in meta:
@@ -84,6 +92,8 @@ def markdown() -> str:
         for n, f in m.model_fields.items():
             required = "是" if f.is_required() else ""
             desc = (f.description or "").replace("|", "\\|")
-            out.append(f"| {f.alias or n} | {_type_name(f.annotation)} | {required} | {desc} |")
+            # pydantic keeps a field's own Annotated metadata (validators, code levels) apart
+            tp = typing.Annotated[(f.annotation, *f.metadata)] if f.metadata else f.annotation
+            out.append(f"| {f.alias or n} | {_type_name(tp)} | {required} | {desc} |")
         out.append("")
     return "\n".join(out)

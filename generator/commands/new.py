@@ -108,11 +108,59 @@ def _write(output: Path, text: str) -> None:
         raise UserError(f"文件“{output}”已存在，不会覆盖；请换一个文件名")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        tmp = output.with_name(f".{output.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, output)
     except OSError as exc:
         raise UserError(problems=[Problem("new.write", f"无法写入“{output}”：{exc.strerror or exc}", Location(str(output)))]) from None
+    _replace(output, text)
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write through a fresh temporary file (O_EXCL: never through a planted link), then rename."""
+    import tempfile
+
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        mask = os.umask(0)
+        os.umask(mask)
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o666 & ~mask)  # as an ordinary new file, not mkstemp's 0600
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise UserError(problems=[Problem("new.write", f"无法写入“{path}”：{exc.strerror or exc}", Location(str(path)))]) from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _write_schema(path: Path) -> None:
+    """The schema the starter's ``$schema`` line names: written when missing, brought up to date
+    when it is one that disclose wrote earlier (an older version's), never replacing another file."""
+    from ..load.files import read_regular
+    from ..schema import SCHEMA_TITLE, department_schema
+
+    text = json.dumps(department_schema(), ensure_ascii=False, indent=2) + "\n"
+    if not path.exists() and not path.is_symlink():
+        _write(path, text)
+        click.echo(f"已写入 {path}（供编辑器校验与自动补全）", err=True)
+        return
+    raw, problem = read_regular(path, "文件", Location(str(path)), limit=4 * 1024 * 1024)
+    if problem is not None or raw is None or raw == text.encode("utf-8"):
+        return
+    try:
+        ours = json.loads(raw.decode("utf-8")).get("title") == SCHEMA_TITLE
+    except (ValueError, AttributeError):
+        ours = False
+    if not ours:
+        click.echo(f"提示：{path} 不是 disclose 生成的 JSON Schema，未改动；编辑器校验请用 disclose schema -o 另行生成", err=True)
+        return
+    _replace(path, text)
+    click.echo(f"已更新 {path}（按当前版本的数据模型重新生成）", err=True)
 
 
 def _schema_ref(target_folder: Path, project) -> tuple[str, Path]:
@@ -160,10 +208,8 @@ def new_command(name: str | None, year: int | None, format_name: str | None, tem
         fmt = format_name or project_format or "kezhou-2020"
         ref, schema_path = _schema_ref(target.parent, project)
         text = starter(name, year or date.today().year + 1, fmt, templates, schema_ref=ref, project_format=project_format)
-        if output is not None and not schema_path.exists():
-            from .schema import department_schema
-            _write(schema_path, json.dumps(department_schema(), ensure_ascii=False, indent=2) + "\n")
-            click.echo(f"已写入 {schema_path}（供编辑器校验与自动补全）", err=True)
+        if output is not None:
+            _write_schema(schema_path)
     if output is None:
         click.echo(text, nl=False)
         return

@@ -8,14 +8,9 @@ from pathlib import Path
 import click
 
 from ..cli import main
-from ..model import Department
+from ..schema import department_schema
 
-
-def department_schema() -> dict:
-    schema = Department.model_json_schema(by_alias=True, mode="validation")
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "部门预算公开 YAML（disclose）"
-    return schema
+__all__ = ["department_schema", "schema_command"]
 
 
 @main.command("schema", help="输出部门 YAML 的 JSON Schema（供编辑器自动补全与校验）。")
