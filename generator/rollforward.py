@@ -284,7 +284,8 @@ def roll_forward_text(source: Path, text: str, checked, new_year: int, target: P
     y.dump(doc, buf)
     out = buf.getvalue()
     # a safety net: any comment the edits could not keep in place is kept at the end
-    missing = [c for c in _all_comments(text) if c not in _all_comments(out)] + ed.orphans
+    kept = set(_all_comments(out))  # parsed once: inside the comprehension it was once per comment
+    missing = [c for c in _all_comments(text) if c not in kept] + ed.orphans
     if missing:
         out = out.rstrip("\n") + "\n\n# ---- 结转时移出的内容（原注释与上年的文字，供参考）\n" + "".join(f"# {c}\n" for c in missing)
     header = (f"# {fig.dept.name} {new_year} 年部门预算：由 {source.name}（{old_year} 年）结转生成。\n"
