@@ -53,6 +53,7 @@ MAX_AMOUNT = 10**12  # the model refuses |amount| ≥ 10¹² (金额过大)
 # amount is refused for any value below about 3·10¹¹.
 AMOUNT_STEPS = tuple(1 / (100 * n) for n in (1, 3, 7, 9, 11, 13, 17, 19))
 AMOUNT_REF = "#/$defs/金额"
+OPTIONAL_AMOUNT_REF = "#/$defs/金额或空"
 
 TEXT = {"type": ["string", "number"]}  # the model takes a number where text is expected (部门编码: 123)
 # what pydantic reads as yes/no: YAML 1.1 booleans (是 true in PyYAML, text in YAML 1.2), 0/1
@@ -62,11 +63,12 @@ BOOL = {"anyOf": [{"type": "boolean"}, {"enum": [0, 1]},
         "errorMessage": "应为 true（是）或 false（否）"}
 
 
-def amount_schema() -> dict[str, Any]:
+def amount_schema(optional: bool = False) -> dict[str, Any]:
     return {
         "title": "金额",
-        "description": "金额：数字（不写单位、不加引号），不能为负数，最多两位小数；单位由“金额单位”规定（默认万元）",
-        "type": "number",
+        "description": "金额：数字（不写单位、不加引号），不能为负数，最多两位小数；单位由“金额单位”规定（默认万元）"
+                       + ("；可以不填" if optional else ""),
+        "type": ["number", "null"] if optional else "number",
         "minimum": 0,
         "exclusiveMaximum": MAX_AMOUNT,
         "anyOf": [{"multipleOf": step} for step in AMOUNT_STEPS],
@@ -95,6 +97,17 @@ def code_schema(levels: CodeLevels) -> dict[str, Any]:
     return schema
 
 
+def _or_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` or null, without an ``anyOf`` (so that a validator names the real mistake: the
+    keywords for numbers and objects pass a null, only the type needs widening)."""
+    if schema.get("$ref") == AMOUNT_REF:
+        return {"$ref": OPTIONAL_AMOUNT_REF}
+    out = dict(schema)
+    types_ = out["type"] if isinstance(out["type"], list) else [out["type"]]
+    out["type"] = [*types_, "null"]
+    return out
+
+
 def _strip_annotated(tp: Any) -> tuple[Any, list[Any]]:
     meta: list[Any] = []
     while typing.get_origin(tp) is typing.Annotated:
@@ -111,8 +124,9 @@ def _is_union(tp: Any) -> bool:
     return typing.get_origin(tp) in (typing.Union, types.UnionType)
 
 
-def type_schema(tp: Any, meta: list[Any] | None = None) -> dict[str, Any]:
-    """The schema of one annotation (without title/description)."""
+def type_schema(tp: Any, meta: list[Any] | None = None, key: str = "") -> dict[str, Any]:
+    """The schema of one annotation (without title/description); ``key`` names the field, for the
+    descriptions of the named keys of a mapping."""
     tp, more = _strip_annotated(tp)
     meta = list(meta or []) + more
     levels = next((m for m in meta if isinstance(m, CodeLevels)), None)
@@ -141,12 +155,14 @@ def type_schema(tp: Any, meta: list[Any] | None = None) -> dict[str, Any]:
         return {"enum": list(args)}
     if _is_union(tp):
         options = [a for a in args if a is not type(None)]
-        alts = [type_schema(a) for a in options]
-        if type(None) in args:
+        alts = [type_schema(a, key=key) for a in options]
+        if type(None) in args:  # “not given”: null is allowed beside the one type
+            if len(alts) == 1:
+                return _or_null(alts[0])
             alts.append({"type": "null"})
         return alts[0] if len(alts) == 1 else {"anyOf": alts}
     if origin is list:
-        return {"type": "array", "items": type_schema(args[0])}
+        return {"type": "array", "items": type_schema(args[0], key=key)}
     if origin is dict:
         key_tp, value_tp = args
         if entry is not None:
@@ -158,7 +174,8 @@ def type_schema(tp: Any, meta: list[Any] | None = None) -> dict[str, Any]:
         value = type_schema(value_tp)
         if typing.get_origin(key_plain) is typing.Literal:  # named keys: spelled out, so an editor completes them
             return {"type": "object",
-                    "properties": {k: {"title": k, **value} for k in typing.get_args(key_plain)},
+                    "properties": {k: {"title": k, "description": f"{key}：{k}" if key else k, **value}
+                                   for k in typing.get_args(key_plain)},
                     "additionalProperties": False}
         out = {"type": "object", "additionalProperties": value}
         if "_code" in _validator_names(key_meta):
@@ -182,7 +199,7 @@ def _default(f: FieldInfo) -> Any:
 def field_schema(name: str, f: FieldInfo) -> dict[str, Any]:
     key = f.alias or name
     schema: dict[str, Any] = {"title": key, "description": f.description or key}
-    schema.update(type_schema(f.annotation, list(f.metadata)))
+    schema.update(type_schema(f.annotation, list(f.metadata), key=key))
     default = _default(f)
     if default is not None and not f.is_required():
         schema["default"] = default
@@ -207,5 +224,5 @@ def department_schema() -> dict[str, Any]:
         "title": SCHEMA_TITLE,
         "description": "disclose 部门预算数据文件：只写叶子数据，合计、占比、增减由程序推导。由 disclose schema 生成。",
         **body,
-        "$defs": {"金额": amount_schema()},
+        "$defs": {"金额": amount_schema(), "金额或空": amount_schema(optional=True)},
     }
