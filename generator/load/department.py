@@ -48,6 +48,7 @@ _RULES = {
     "amount.too-large": "amount.too-large",
     "code.format": "code.format",
     "code.type": "code.format",
+    "glossary.keys": "glossary.keys",
 }
 
 
