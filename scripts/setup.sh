@@ -34,3 +34,20 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install -q -e '.[test]'
   echo "$want" > "$stamp"
 fi
+
+# yaml-language-server (the checker behind VS Code's YAML extension) for tests/test_schema.py,
+# pinned by tools/yaml-lsp/package-lock.json; Node.js and npm come with the machine, else Debian's
+lsp=tools/yaml-lsp
+if [ ! -f "$lsp/node_modules/.package-lock.json" ] || ! cmp -s "$lsp/package-lock.json" "$lsp/node_modules/.disclose-lock"; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "安装 Node.js 与 npm"
+    SUDO=""
+    if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  echo "安装 yaml-language-server（编辑器校验测试用）"
+  (cd "$lsp" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$lsp/package-lock.json" "$lsp/node_modules/.disclose-lock"
+fi

@@ -1,0 +1,273 @@
+"""`disclose schema` as editors and validators meet it.
+
+Everything here goes through a real validator: check-jsonschema (Python's jsonschema, files read
+as YAML 1.2 by ruamel.yaml, as an editor reads them) run as a command, and yaml-language-server
+(the checker inside VS Code's YAML extension) driven over LSP. A file that `disclose check` takes
+must show no error; each broken file must show one, and `disclose check` must refuse it too.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import KEZHOU, MINIMAL, SHANHAIGUAN, dump
+from generator.cli import main
+
+CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
+EXAMPLES = [KEZHOU, SHANHAIGUAN]
+
+
+def run(*args: str):
+    r = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert "Traceback" not in r.output
+    return r
+
+
+def validate(schema: Path, *files: Path) -> dict[str, list[dict]]:
+    """check-jsonschema's errors, by file (every file named gets an entry, empty when valid)."""
+    proc = subprocess.run([str(CHECK_JSONSCHEMA), "--schemafile", str(schema), "-o", "json", *map(str, files)],
+                          capture_output=True, text=True, timeout=120)
+    result = json.loads(proc.stdout)
+    assert proc.returncode == (0 if result["status"] == "ok" else 1), proc.stderr
+    errors: dict[str, list[dict]] = {str(f): [] for f in files}
+    for err in result.get("errors", []):
+        errors[err["filename"]].append(err)
+    for err in result.get("parse_errors", []):  # a file the validator could not even read
+        errors.setdefault(err.get("filename", "?"), []).append(err)
+    return errors
+
+
+def shown(errors: list[dict]) -> list[str]:
+    return [f"{e['path']}: {e['message']}" + (f" ({e['best_match']['message']})" if e.get("best_match") else "")
+            for e in errors]
+
+
+@pytest.fixture(scope="module")
+def schema(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("schema") / "disclose.schema.json"
+    r = run("schema", "-o", str(path))
+    assert r.exit_code == 0, r.output
+    return path
+
+
+def test_schema_is_valid_under_its_metaschema(schema):
+    proc = subprocess.run([str(CHECK_JSONSCHEMA), "--check-metaschema", str(schema)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# ---------------------------------------------------------------- no false errors
+def test_both_examples_validate_without_errors(schema):
+    errors = validate(schema, *EXAMPLES)
+    assert {f: shown(e) for f, e in errors.items()} == {str(f): [] for f in EXAMPLES}
+
+
+def _formats() -> list[str]:
+    r = run("formats")
+    assert r.exit_code == 0, r.output
+    names = [line.split("\t")[0] for line in r.output.splitlines() if line and not line[0].isspace()]
+    assert "kezhou-2020" in names and "national-2024" in names
+    return names
+
+
+@pytest.mark.parametrize("fmt", _formats())
+def test_every_starter_validates_against_the_schema_its_modeline_names(tmp_path, fmt):
+    target = tmp_path / "部门" / f"{fmt}.yaml"
+    r = run("new", "--format", fmt, "-o", str(target))
+    assert r.exit_code == 0, r.output
+    first = target.read_text(encoding="utf-8").split("\n", 1)[0]
+    m = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+    assert m, first
+    named = (target.parent / m.group(1)).resolve()
+    assert named == (target.parent / "disclose.schema.json").resolve() and named.is_file()
+    assert json.loads(named.read_text(encoding="utf-8")) == json.loads(run("schema").output)
+    errors = validate(named, target)
+    assert shown(errors[str(target)]) == []
+
+
+@pytest.mark.parametrize("source", EXAMPLES, ids=["kezhou-2020", "national-2024"])
+def test_a_rolled_forward_department_validates(schema, tmp_path, source):
+    target = tmp_path / "next.yaml"
+    r = run("new", "--from", str(source), "-o", str(target))
+    assert r.exit_code == 0, r.output
+    assert shown(validate(schema, target)[str(target)]) == []
+
+
+# ---------------------------------------------------------------- amounts: at most two decimals
+def _two_decimal_amounts() -> list[str]:
+    """Every amount from 0.00 to 19.99, the amounts that ``multipleOf: 0.01`` alone wrongly
+    refuses in Python (0.07, 0.14, 57.91 …), and amounts of every size up to 10¹²."""
+    values = [f"{k // 100}.{k % 100:02d}" for k in range(2_000)]
+    values += ["57.91", "1234567.07", "999999999999.99", "271.11", "0.07", "30000", "5"]
+    rng = random.Random(20250101)
+    for digits in range(3, 15):
+        for _ in range(100):
+            k = rng.randrange(10 ** (digits - 1), 10**digits)
+            values.append(f"{k // 100}.{k % 100:02d}")
+    return values
+
+
+def test_two_decimal_amounts_are_never_refused_and_more_decimals_always_are(schema, tmp_path):
+    good = _two_decimal_amounts()
+    # the values that make ``multipleOf: 0.01`` unusable in Python's jsonschema are among them
+    assert sum(1 for v in good if (float(v) / 0.01) != int(float(v) / 0.01)) > 300
+    rng = random.Random(7)
+    bad = [f"{rng.randrange(0, 10**9)}.{rng.randrange(0, 100):02d}{rng.randrange(1, 10)}" for _ in range(300)]
+    bad += ["0.001", "0.125", "271.115", "57.9100001", "12345678.999"]
+    assert all(Decimal(v).as_tuple().exponent < -2 for v in bad)
+    files = []
+    for name, values in (("good", good), ("bad", bad)):
+        path = tmp_path / f"{name}.yaml"
+        lines = [f"  项{i}: {v}" for i, v in enumerate(values)]
+        path.write_text(dump(MINIMAL) + "核对数:\n" + "\n".join(lines) + "\n", encoding="utf-8")
+        files.append(path)
+    errors = validate(schema, *files)
+    assert shown(errors[str(files[0])]) == []
+    flagged = {e["path"] for e in errors[str(files[1])]}
+    assert flagged == {f"$['核对数']['项{i}']" for i in range(len(bad))}
+
+
+# ---------------------------------------------------------------- broken files: the validator objects
+BROKEN = [
+    # id, replace this line of the kezhou example, by this, the path and the message check-jsonschema gives,
+    # the rule `disclose check` reports
+    ("amount-with-unit", "  一般公共预算拨款: 271.11", "  一般公共预算拨款: 8.50万元",
+     "$['收入']['一般公共预算拨款']", "'8.50万元' is not of type 'number'", "amount.type"),
+    ("amount-text", "  一般公共预算拨款: 271.11", "  一般公共预算拨款: abc",
+     "$['收入']['一般公共预算拨款']", "'abc' is not of type 'number'", "amount.type"),
+    ("amount-quoted", "  一般公共预算拨款: 271.11", '  一般公共预算拨款: "271.11"',
+     "$['收入']['一般公共预算拨款']", "'271.11' is not of type 'number'", "amount.type"),
+    ("amount-negative", "      30101: 57.91    # 基本工资", "      30101: -57.91    # 基本工资",
+     "$['基本支出'][0]['经济分类']['30101']", "-57.91 is less than the minimum of 0", "amount.negative"),
+    ("amount-three-decimals", "      30101: 57.91    # 基本工资", "      30101: 57.915    # 基本工资",
+     "$['基本支出'][0]['经济分类']['30101']", "57.915 is not a multiple of 0.01", "amount.decimals"),
+    ("amount-too-large", "      30101: 57.91    # 基本工资", "      30101: 1000000000000    # 基本工资",
+     "$['基本支出'][0]['经济分类']['30101']", "1000000000000 is greater than or equal to the maximum of 1000000000000",
+     "amount.too-large"),
+    ("code-key-4-digits", "      30101: 57.91    # 基本工资", "      3010: 57.91    # 基本工资",
+     "$['基本支出'][0]['经济分类']", "'3010' does not match", "code.format"),
+    ("code-key-not-款", "      30101: 57.91    # 基本工资", "      301: 57.91    # 基本工资",
+     "$['基本支出'][0]['经济分类']", "'301' does not match", "code.level"),
+    ("code-value-6-digits", "  - 功能分类: 2013101", "  - 功能分类: 201310",
+     "$['基本支出'][0]['功能分类']", "201310 is less than the minimum of 1000000", "code.format"),
+    ("code-value-not-项", "  - 功能分类: 2013101", "  - 功能分类: 20131",
+     "$['基本支出'][0]['功能分类']", "20131 is less than the minimum of 1000000", "code.level"),
+    ("code-value-letters", "  - 功能分类: 2013101", '  - 功能分类: "201310a"',
+     "$['基本支出'][0]['功能分类']", "'201310a' does not match", "code.format"),
+    ("unknown-key", "部门: 克州机要保密局", "部门: 克州机要保密局\n部门名称: 克州机要保密局",
+     "$", "Additional properties are not allowed ('部门名称' was unexpected)", "schema.unknown-key"),
+    ("unknown-nested-key", "    编制数: 27", "    编制数: 27\n    实有人数: 16",
+     "$['概况']['人员']", "Additional properties are not allowed ('实有人数' was unexpected)", "schema.unknown-key"),
+    ("unknown-source", "  一般公共预算拨款: 271.11", "  财政拨款: 271.11",
+     "$['收入']", "Additional properties are not allowed ('财政拨款' was unexpected)", "schema.choice"),
+    ("wrong-choice", "金额单位: 万元", "金额单位: 千元",
+     "$['金额单位']", "'千元' is not one of ['万元', '元']", "schema.choice"),
+    ("missing-required", "部门: 克州机要保密局", "",
+     "$", "'部门' is a required property", "schema.missing"),
+    ("year-out-of-range", "年度: 2020", "年度: 1999",
+     "$['年度']", "1999 is less than the minimum of 2000", "schema.type"),
+    ("list-expected", "  下属预算单位: []   # 原文：无下属预算单位", "  下属预算单位: 无",
+     "$['概况']['下属预算单位']", "'无' is not of type 'array'", "schema.type"),
+    ("glossary-keys", "部门: 克州机要保密局", "部门: 克州机要保密局\n名词解释补充:\n  - {名词: 机要, 说明: 机要工作}",
+     "$['名词解释补充'][0]", "'解释' is a required property", "glossary.keys"),
+]
+
+
+@pytest.fixture(scope="module")
+def broken(schema, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("broken")
+    source = KEZHOU.read_text(encoding="utf-8")
+    files = {}
+    for case_id, old, new, *_ in BROKEN:
+        assert source.count(old + "\n") == 1, old
+        path = folder / f"{case_id}.yaml"
+        path.write_text(source.replace(old + "\n", new + "\n" if new else ""), encoding="utf-8")
+        files[case_id] = path
+    errors = validate(schema, *files.values())
+    checked = run("check", *map(str, files.values()))
+    return files, errors, checked.output
+
+
+@pytest.mark.parametrize("case_id, old, new, path, message, rule", BROKEN, ids=[c[0] for c in BROKEN])
+def test_a_broken_file_is_refused_by_the_validator_and_by_check(broken, case_id, old, new, path, message, rule):
+    files, errors, check_output = broken
+    found = errors[str(files[case_id])]
+    assert any(e["path"] == path and message in (e["message"] + " " + e.get("best_match", {}).get("message", ""))
+               for e in found), shown(found)
+    # the schema says no more than the tool: the same file is an error for `disclose check`
+    rules = re.findall(rf"^{re.escape(str(files[case_id]))}:\d+:\d+: 错误\[([^\]]+)\]", check_output, re.M)
+    assert rule in rules, check_output
+
+
+# ---------------------------------------------------------------- what an editor shows
+def _walk(node, where="$"):
+    if isinstance(node, dict):
+        yield where, node
+        for k, v in node.items():
+            if k in ("properties", "$defs"):
+                for name, sub in v.items():
+                    yield from _walk(sub, f"{where}.{name}")
+            elif isinstance(v, dict):
+                yield from _walk(v, f"{where}/{k}")
+            elif isinstance(v, list):
+                for i, sub in enumerate(v):
+                    yield from _walk(sub, f"{where}/{k}[{i}]")
+
+
+def test_every_property_has_a_chinese_title_and_description_and_no_class_names():
+    import generator.model as model
+    from pydantic import BaseModel
+
+    text = run("schema").output
+    schema = json.loads(text)
+    classes = [n for n, v in vars(model).items() if isinstance(v, type) and issubclass(v, BaseModel)]
+    assert "ThreePublic" in classes and "SpendingPlan" in classes
+    assert [n for n in classes + ["Decimal", "Annotated"] if n in text] == []
+    props = [(w, n) for w, n in _walk(schema) if "properties" in n]
+    assert len(props) > 30
+    han = re.compile(r"[\u4e00-\u9fff]")
+    for where, node in props:
+        assert node.get("additionalProperties") is False, where
+        for key, sub in node["properties"].items():
+            assert han.search(sub.get("title", "")) and han.search(sub.get("description", "")), f"{where}.{key}"
+
+
+def test_modeline_and_schema_setting_give_zero_diagnostics_in_yaml_language_server(schema, tmp_path):
+    """The editor's own checker: a broken copy shows its errors (so the schema is applied), then
+    both examples (associated by a ``yaml.schemas`` setting) and a starter (by its modeline) show none."""
+    from lsp_client import LanguageServer
+
+    starter = tmp_path / "starter" / "新部门.yaml"
+    assert run("new", "--format", "national-2024", "-o", str(starter)).exit_code == 0
+    control = tmp_path / "control.yaml"
+    control.write_text(f"# yaml-language-server: $schema={schema.as_uri()}\n"
+                       + KEZHOU.read_text(encoding="utf-8").replace("  一般公共预算拨款: 271.11\n", "  一般公共预算拨款: 8.50万元\n")
+                       .replace("      30101: 57.91 ", "      3010: 57.915 "), encoding="utf-8")
+    # as in the README: the department files of a folder, not its disclose.yaml
+    settings = {"yaml": {"validate": True, "hover": True, "completion": True, "schemaStore": {"enable": False},
+                         "schemas": {schema.as_uri(): ["departments/*.yaml", "!disclose.yaml"]}}}
+    server = LanguageServer(tmp_path, settings, locale="zh-cn")  # VS Code in Chinese
+    try:
+        uri = server.open(control)
+        messages = {(d["range"]["start"]["line"], d["message"]) for d in server.wait_diagnostics(uri)}
+        line = lambda text: next(i for i, s in enumerate(control.read_text(encoding="utf-8").split("\n")) if s.startswith(text))  # noqa: E731
+        assert (line("  一般公共预算拨款:"), "金额应为数字（不写单位、不加引号），如 271.11") in messages
+        # the key 3010 is a number to the editor: below the smallest 5-digit code; 57.915: three decimals
+        assert {m for ln, m in messages if ln == line("      3010:")} == {"值低于最小值 10000。", "值不能被 0.01 整除。"}
+        for path in [*EXAMPLES, starter]:
+            uri = server.open(path)
+            assert server.wait_diagnostics(uri) == [], path
+            # and the schema is the one in force there: hovering a key shows its Chinese description
+            lines = path.read_text(encoding="utf-8").split("\n")
+            year = next(i for i, s in enumerate(lines) if s.startswith("年度:"))
+            assert "预算年度" in server.hover(uri, year, 1), path
+    finally:
+        server.close()
