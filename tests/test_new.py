@@ -137,3 +137,21 @@ def test_new_follows_the_project_configuration(tmp_path, monkeypatch):
     assert "部门编码:" in text and "资金支出计划:" in text  # national-2024's own fields
     assert text.startswith("# yaml-language-server: $schema=../disclose.schema.json\n")
     assert (tmp_path / "disclose.schema.json").is_file()
+
+
+def test_new_brings_a_schema_it_wrote_earlier_up_to_date_and_leaves_another_file_alone(tmp_path):
+    import json
+
+    current = json.loads(run("schema").output)
+    stale = tmp_path / "disclose.schema.json"  # as an older disclose wrote it
+    stale.write_text(json.dumps({"title": current["title"], "properties": {}}, ensure_ascii=False), encoding="utf-8")
+    r = run("new", "--year", "2025", "-o", str(tmp_path / "d.yaml"))
+    assert r.exit_code == 0 and f"已更新 {stale}" in r.output, r.output
+    assert json.loads(stale.read_text(encoding="utf-8")) == current
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    mine = tmp_path / "其他" / "disclose.schema.json"  # somebody else's file of that name
+    mine.parent.mkdir()
+    mine.write_text('{"title": "我的"}', encoding="utf-8")
+    r = run("new", "--year", "2025", "-o", str(mine.parent / "d.yaml"))
+    assert r.exit_code == 0 and f"提示：{mine} 不是 disclose 生成的 JSON Schema，未改动" in r.output, r.output
+    assert mine.read_text(encoding="utf-8") == '{"title": "我的"}'
