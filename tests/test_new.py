@@ -155,3 +155,13 @@ def test_new_brings_a_schema_it_wrote_earlier_up_to_date_and_leaves_another_file
     r = run("new", "--year", "2025", "-o", str(mine.parent / "d.yaml"))
     assert r.exit_code == 0 and f"提示：{mine} 不是 disclose 生成的 JSON Schema，未改动" in r.output, r.output
     assert mine.read_text(encoding="utf-8") == '{"title": "我的"}'
+
+
+def test_new_into_a_missing_folder_of_a_project_follows_the_project(tmp_path):
+    (tmp_path / "disclose.yaml").write_text("格式: national-2024\n", encoding="utf-8")
+    out = tmp_path / "二级单位" / "新部门.yaml"
+    assert run("new", "--year", "2025", "-o", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../disclose.schema.json\n")
+    assert "# 格式由 disclose.yaml 统一规定（national-2024）" in text
+    assert (tmp_path / "disclose.schema.json").is_file() and not (out.parent / "disclose.schema.json").exists()

@@ -203,7 +203,7 @@ def new_command(name: str | None, year: int | None, format_name: str | None, tem
     if source is not None:
         text = roll_forward(source, year, target)
     else:
-        project = load_project(target.parent if target.parent.exists() else Path.cwd())
+        project = load_project(target.parent)  # a folder still to be created is governed by its parents
         project_format = project.settings.format if project is not None and project.settings is not None else None
         fmt = format_name or project_format or "kezhou-2020"
         ref, schema_path = _schema_ref(target.parent, project)
