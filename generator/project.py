@@ -27,6 +27,9 @@ from .load.yamlsafe import MAX_BYTES, Marks, format_path, load_yaml_bytes, locat
 from .model import Amount, Base, Text
 
 FILENAME = "disclose.yaml"
+# a department file's rule ids, as they read for this file
+_RULE_NAMES = {"schema.unknown-key": "project.unknown-key", "schema.type": "project.type",
+               "schema.missing": "project.missing", "schema.choice": "project.choice"}
 
 
 class ProjectSettings(Base):
@@ -117,6 +120,6 @@ def _load(path_text: str, _mtime: int, _size: int) -> Project:
         for err in exc.errors():
             loc = _map_dict_key_loc(tuple(err["loc"]))
             rule, message = translate(err, ProjectSettings)
-            project.problems.append(Problem(rule.replace("schema.", "project."), f"项目配置：{message}",
+            project.problems.append(Problem(_RULE_NAMES.get(rule, rule), f"项目配置：{message}",
                                             project.loc(*loc), field=format_path(loc)))
     return project
