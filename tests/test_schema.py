@@ -271,34 +271,42 @@ def test_every_property_has_a_chinese_title_and_description_and_no_class_names()
             assert han.search(sub.get("title", "")) and han.search(sub.get("description", "")), f"{where}.{key}"
 
 
-def test_modeline_and_schema_setting_give_zero_diagnostics_in_yaml_language_server(schema, tmp_path):
-    """The editor's own checker: a broken copy shows its errors (so the schema is applied), then
-    both examples (associated by a ``yaml.schemas`` setting) and a starter (by its modeline) show none."""
+def test_modeline_and_schema_setting_give_zero_diagnostics_in_yaml_language_server(tmp_path):
+    """The editor's own checker, set up as the README says, in a bureau's folder: the schema in the
+    project folder, department files associated by a ``yaml.schemas`` setting, a starter by its
+    modeline. A broken file shows its errors (so the schema is applied); the examples and the starter
+    show none, and hovering a key shows its Chinese description."""
     from lsp_client import LanguageServer
 
-    starter = tmp_path / "starter" / "新部门.yaml"
-    assert run("new", "--format", "national-2024", "-o", str(starter)).exit_code == 0
-    control = tmp_path / "control.yaml"
-    control.write_text(f"# yaml-language-server: $schema={schema.as_uri()}\n"
-                       + KEZHOU.read_text(encoding="utf-8").replace("  一般公共预算拨款: 271.11\n", "  一般公共预算拨款: 8.50万元\n")
+    (tmp_path / "disclose.yaml").write_text("格式: national-2024\n", encoding="utf-8")
+    starter = tmp_path / "新建" / "新部门.yaml"
+    assert run("new", "-o", str(starter)).exit_code == 0  # writes ./disclose.schema.json too
+    assert starter.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../disclose.schema.json\n")
+    folder = tmp_path / "departments"
+    folder.mkdir()
+    examples = []
+    for source in EXAMPLES:
+        examples.append(folder / source.name)
+        examples[-1].write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    control = folder / "control.yaml"
+    control.write_text(KEZHOU.read_text(encoding="utf-8").replace("  一般公共预算拨款: 271.11\n", "  一般公共预算拨款: 8.50万元\n")
                        .replace("      30101: 57.91 ", "      3010: 57.915 "), encoding="utf-8")
-    # as in the README: the department files of a folder, not its disclose.yaml
     settings = {"yaml": {"validate": True, "hover": True, "completion": True, "schemaStore": {"enable": False},
-                         "schemas": {schema.as_uri(): ["departments/*.yaml", "!disclose.yaml"]}}}
+                         "schemas": {"./disclose.schema.json": ["departments/*.yaml"]}}}
     server = LanguageServer(tmp_path, settings, locale="zh-cn")  # VS Code in Chinese
     try:
         uri = server.open(control)
         messages = {(d["range"]["start"]["line"], d["message"]) for d in server.wait_diagnostics(uri)}
-        line = lambda text: next(i for i, s in enumerate(control.read_text(encoding="utf-8").split("\n")) if s.startswith(text))  # noqa: E731
+        lines = control.read_text(encoding="utf-8").split("\n")
+        line = lambda text: next(i for i, s in enumerate(lines) if s.startswith(text))  # noqa: E731
         assert (line("  一般公共预算拨款:"), "金额应为数字（不写单位、不加引号），如 271.11") in messages
         # the key 3010 is a number to the editor: below the smallest 5-digit code; 57.915: three decimals
         assert {m for ln, m in messages if ln == line("      3010:")} == {"值低于最小值 10000。", "值不能被 0.01 整除。"}
-        for path in [*EXAMPLES, starter]:
+        for path in [*examples, starter]:
             uri = server.open(path)
             assert server.wait_diagnostics(uri) == [], path
-            # and the schema is the one in force there: hovering a key shows its Chinese description
-            lines = path.read_text(encoding="utf-8").split("\n")
-            year = next(i for i, s in enumerate(lines) if s.startswith("年度:"))
+            text = path.read_text(encoding="utf-8").split("\n")
+            year = next(i for i, s in enumerate(text) if s.startswith("年度:"))
             assert "预算年度" in server.hover(uri, year, 1), path
     finally:
         server.close()
