@@ -2,7 +2,8 @@
 (check-jsonschema), built from the model so that it cannot drift from what ``disclose check`` takes.
 
 Titles are the Chinese keys, descriptions the model's field descriptions. The schema says what
-the model says, in the terms an editor sees: YAML 1.2 values, JSON keys (always strings).
+the model says, in the terms an editor sees: values read as YAML 1.2 (``yes`` is text, a date is
+text), keys as strings (check-jsonschema) or as the scalars they are (yaml-language-server).
 
 - A code is an integer or a string of digits (``2013101`` and ``"2013101"`` are the same code),
   with the length of its level: 7 digits where the rules require a 功能分类 “项”, 5 for a 经济分类
@@ -45,18 +46,19 @@ MAX_AMOUNT = 10**12  # the model refuses |amount| ≥ 10¹² (金额过大)
 # ``int(x / 0.01) == x / 0.01`` in binary floating point: 0.07 / 0.01 is 7.000000000000001, so
 # about a third of all two-decimal amounts (0.07, 0.14, 57.91 …) would be false errors.
 # A number with at most two decimals is a multiple of 1/(100·n) for every n; for n prime to 10 a
-# number with three or more decimals is a multiple of none of them. Each quotient x / (1/(100·n))
-# is rounded independently, so a two-decimal x fails all eight only if eight roundings all miss:
-# checked for every amount from 0 to 1 000 000.00 and for 4·10⁸ random amounts below 10¹²
-# (tests/test_schema.py runs check-jsonschema on a sample that includes the known failures of
-# 0.01 alone). For three or more decimals every quotient stays ≥ 0.1 away from an integer, so the
-# amount is refused for any value below about 3·10¹¹.
+# number with a third decimal digit is a multiple of none of them. Each quotient x / (1/(100·n))
+# is rounded on its own, so a two-decimal x is refused only if all eight roundings miss: none
+# does for any amount from 0 to 999 999.99 (all of them checked) nor for 3·10⁸ random amounts up to
+# 10¹² (tools/check_amount_steps.py; tests/test_schema.py runs check-jsonschema itself on a sample
+# that includes the amounts 0.01 alone refuses). A third decimal keeps every quotient ≥ 0.1 from
+# an integer, so such an amount is refused below 10¹¹ (above, float precision blurs it; `disclose
+# check` still refuses it). yaml-language-server passes two-decimal amounts on the first step.
 AMOUNT_STEPS = tuple(1 / (100 * n) for n in (1, 3, 7, 9, 11, 13, 17, 19))
 AMOUNT_REF = "#/$defs/金额"
 OPTIONAL_AMOUNT_REF = "#/$defs/金额或空"
 
 TEXT = {"type": ["string", "number"]}  # the model takes a number where text is expected (部门编码: 123)
-# what pydantic reads as yes/no: YAML 1.1 booleans (是 true in PyYAML, text in YAML 1.2), 0/1
+# what pydantic reads as yes/no: YAML 1.1 booleans (true in PyYAML, text in YAML 1.2), 0 and 1
 BOOL = {"anyOf": [{"type": "boolean"}, {"enum": [0, 1]},
                   {"type": "string", "pattern": "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|[Yy]([Ee][Ss])?|[Nn][Oo]?"
                                                 "|[Oo]([Nn]|[Ff][Ff])|[TtFf]|[01])$"}],
