@@ -81,19 +81,39 @@ def _path_names(root: type[BaseModel]) -> dict[type, str]:
     return names
 
 
+def _table(model: type[BaseModel]) -> list[str]:
+    out = ["| 键 | 类型 | 必填 | 说明 |", "|---|---|---|---|"]
+    for n, f in model.model_fields.items():
+        required = "是" if f.is_required() else ""
+        desc = (f.description or "").replace("|", "\\|")
+        # pydantic keeps a field's own Annotated metadata (validators, code levels) apart
+        tp = typing.Annotated[(f.annotation, *f.metadata)] if f.metadata else f.annotation
+        out.append(f"| {f.alias or n} | {_type_name(tp)} | {required} | {desc} |")
+    return out
+
+
 def markdown() -> str:
+    from .catalogs.tables import CODE_HEADERS, NAME_HEADERS
+    from .project import FILENAME, ProjectSettings
+
     models: list = []
     _models(Department, models)
     names = _path_names(Department)
     out = ["# 部门 YAML 字段参考", "",
-           "本页由 `disclose schema --markdown` 根据程序中的数据模型自动生成，请勿手工修改。", ""]
+           "本页由 `disclose schema --markdown` 根据程序中的数据模型自动生成，请勿手工修改。", "",
+           "同一模型也生成编辑器用的 JSON Schema（`disclose schema -o disclose.schema.json`）。"
+           "写错时的提示按规则编号列在 [常见错误](常见错误.md) 中：键名与类型 `schema.*`，金额 `amount.*`，"
+           "代码 `code.*`，中文输入法打错的符号 `yaml.syntax.*`，模板占位文字 `starter.placeholder`，"
+           "结转后没有更新本年数 `last-year.unchanged`，项目配置 `project.*`，科目补充文件 `catalog.override`。", ""]
     for m in models:
-        out += [f"## {names.get(m, m.__name__)}", "", "| 键 | 类型 | 必填 | 说明 |", "|---|---|---|---|"]
-        for n, f in m.model_fields.items():
-            required = "是" if f.is_required() else ""
-            desc = (f.description or "").replace("|", "\\|")
-            # pydantic keeps a field's own Annotated metadata (validators, code levels) apart
-            tp = typing.Annotated[(f.annotation, *f.metadata)] if f.metadata else f.annotation
-            out.append(f"| {f.alias or n} | {_type_name(tp)} | {required} | {desc} |")
-        out.append("")
+        out += [f"## {names.get(m, m.__name__)}", ""] + _table(m) + [""]
+    out += [f"## 项目配置 {FILENAME}", "",
+            "写在部门文件所在文件夹或其上级文件夹中，对其下所有部门生效；部门文件自己的设置优先。写错时的规则编号为 `project.*`。", ""]
+    out += _table(ProjectSettings) + [""]
+    out += ["## 科目补充文件（CSV / XLSX）", "",
+            "`设置.科目补充文件` 与项目配置的 `科目补充文件` 可以是从预算系统导出的 CSV（UTF-8 或 GBK）或 XLSX：",
+            "", f"- 编码列的表头：{'、'.join(CODE_HEADERS)}（任一）；名称列的表头：{'、'.join(NAME_HEADERS)}（任一）。表头之上的标题行会被跳过。",
+            "- 2 开头为支出功能分类，3 开头为部门预算支出经济分类；类/款/项由位数（3/5/7 位）判断。",
+            "- 也可以是 YAML：`支出功能分类:` 与 `部门预算支出经济分类:` 之下写 `代码: 名称`。",
+            "- 写错时的规则编号为 `catalog.override`，提示给出文件的行号。", ""]
     return "\n".join(out)
