@@ -78,7 +78,8 @@ def starter(name: str | None, year: int, format_name: str = "kezhou-2020", templ
     else:
         doc["格式"] = format_name
     doc["编制日期"] = date(year, 1, 31)
-    doc["国有资产"]["截至日期"] = date(year - 1, 12, 31)
+    if isinstance(doc.get("国有资产"), dict):  # a format that prints no assets has none in its starter
+        doc["国有资产"]["截至日期"] = date(year - 1, 12, 31)
     # a comment naming each code, from the catalog of this budget year
     fcat, ecat = function_catalog(year), economic_catalog(year)
     for group in list(doc.get("基本支出") or []) + list(doc.get("项目") or []):
