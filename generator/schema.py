@@ -56,6 +56,7 @@ MAX_AMOUNT = 10**12  # the model refuses |amount| ≥ 10¹² (金额过大)
 AMOUNT_STEPS = tuple(1 / (100 * n) for n in (1, 3, 7, 9, 11, 13, 17, 19))
 AMOUNT_REF = "#/$defs/金额"
 OPTIONAL_AMOUNT_REF = "#/$defs/金额或空"
+CONTROL_REF = "#/$defs/核对值"
 
 TEXT = {"type": ["string", "number"]}  # the model takes a number where text is expected (部门编码: 123)
 # what pydantic reads as yes/no: YAML 1.1 booleans (true in PyYAML, text in YAML 1.2), 0 and 1
@@ -75,6 +76,19 @@ def amount_schema(optional: bool = False) -> dict[str, Any]:
         "exclusiveMaximum": MAX_AMOUNT,
         "anyOf": [{"multipleOf": step} for step in AMOUNT_STEPS],
         "errorMessage": "金额应为数字（不写单位、不加引号），如 271.11",
+    }
+
+
+def control_value_schema() -> dict[str, Any]:
+    """A 核对数 as printed: an amount, or a signed change or percentage (the model's _control_number)."""
+    return {
+        "title": "核对值",
+        "description": "抄来的数：金额、增减额（减少写负数）或增减百分比（只写数字），最多两位小数",
+        "type": "number",
+        "exclusiveMinimum": -MAX_AMOUNT,
+        "exclusiveMaximum": MAX_AMOUNT,
+        "anyOf": [{"multipleOf": step} for step in AMOUNT_STEPS],
+        "errorMessage": "核对数应为数字（不写单位、不加引号、不写 %），如 271.11 或 -13.63",
     }
 
 
@@ -134,8 +148,12 @@ def type_schema(tp: Any, meta: list[Any] | None = None, key: str = "") -> dict[s
     levels = next((m for m in meta if isinstance(m, CodeLevels)), None)
     entry = next((m for m in meta if isinstance(m, EntryKeys)), None)
     names = _validator_names(meta)
+    if tp is None or tp is type(None):
+        return {"type": "null"}
     if "_amount" in names:
         return {"$ref": AMOUNT_REF}
+    if "_control_number" in names:
+        return {"$ref": CONTROL_REF}
     if "_code" in names:
         return code_schema(levels or CodeLevels("any", ("类", "款", "项")))
     if "_text" in names:
@@ -157,7 +175,7 @@ def type_schema(tp: Any, meta: list[Any] | None = None, key: str = "") -> dict[s
         return {"enum": list(args)}
     if _is_union(tp):
         options = [a for a in args if a is not type(None)]
-        alts = [type_schema(a, key=key) for a in options]
+        alts = [type_schema(a, meta, key=key) for a in options]  # a field's ge/le hold for its one type
         if type(None) in args:  # “not given”: null is allowed beside the one type
             if len(alts) == 1:
                 return _or_null(alts[0])
@@ -226,5 +244,5 @@ def department_schema() -> dict[str, Any]:
         "title": SCHEMA_TITLE,
         "description": "disclose 部门预算数据文件：只写叶子数据，合计、占比、增减由程序推导。由 disclose schema 生成。",
         **body,
-        "$defs": {"金额": amount_schema(), "金额或空": amount_schema(optional=True)},
+        "$defs": {"金额": amount_schema(), "金额或空": amount_schema(optional=True), "核对值": control_value_schema()},
     }
