@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "常见错误.md"
 # the functions whose first argument (or ``rule=``) is a rule id
-CALLS = {"Problem", "p", "problem", "_err"}
+CALLS = {"Problem", "p", "problem", "_err", "error"}
 
 
 def _str(node) -> str | None:
