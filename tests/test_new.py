@@ -170,3 +170,13 @@ def test_new_into_a_missing_folder_of_a_project_follows_the_project(tmp_path):
     assert text.startswith("# yaml-language-server: $schema=../disclose.schema.json\n")
     assert "# 格式由 disclose.yaml 统一规定（national-2024）" in text
     assert (tmp_path / "disclose.schema.json").is_file() and not (out.parent / "disclose.schema.json").exists()
+
+
+def test_a_printed_starter_says_how_to_make_the_schema_its_first_line_names(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, ["new", "--year", "2025"], catch_exceptions=False)
+    assert r.exit_code == 0
+    assert r.stdout.startswith("# yaml-language-server: $schema=disclose.schema.json\n")
+    assert "提示：第一行指向的 disclose.schema.json 还不存在（编辑器校验用）；用 -o 写文件时会一并写出，" \
+           "或运行 disclose schema -o disclose.schema.json" in r.stderr
+    assert list(tmp_path.iterdir()) == []  # printing writes no file

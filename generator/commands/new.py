@@ -211,6 +211,9 @@ def new_command(name: str | None, year: int | None, format_name: str | None, tem
         text = starter(name, year or date.today().year + 1, fmt, templates, schema_ref=ref, project_format=project_format)
         if output is not None:
             _write_schema(schema_path)
+        elif not schema_path.exists():  # printed, not written: say how to make what line 1 names
+            click.echo(f"提示：第一行指向的 {schema_path} 还不存在（编辑器校验用）；用 -o 写文件时会一并写出，"
+                       f"或运行 disclose schema -o {schema_path}", err=True)
     if output is None:
         click.echo(text, nl=False)
         return
