@@ -71,7 +71,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from .commands import build, check, controls, formats, new, schema  # noqa: F401
+    from .commands import build, check, controls, formats, new, schema, serve  # noqa: F401
 
 
 _register()
