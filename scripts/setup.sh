@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Idempotent set-up: Debian packages (fonts, HarfBuzz subsetter, poppler, LibreOffice),
+# Idempotent set-up: Debian packages (fonts, HarfBuzz subsetter, poppler, LibreOffice, Chromium for
+# the browser test of `disclose serve`, driven by the Python package playwright: no browser download),
 # a virtual environment in .venv with disclose and its test dependencies.
 # Fast when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils libreoffice-writer-nogui)
+PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils libreoffice-writer-nogui chromium)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

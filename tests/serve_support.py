@@ -18,6 +18,7 @@ import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("DISCLOSE_CHROMIUM", "/usr/bin/chromium")
@@ -69,6 +70,7 @@ class Server:
         host, port = self.url.removeprefix("http://").rsplit(":", 1)
         conn = http.client.HTTPConnection(host, int(port), timeout=60)
         try:
+            path = quote(path, safe="".join(chr(c) for c in range(33, 127)))  # non-ASCII only
             conn.putrequest(method, path, skip_host="Host" in (headers or {}), skip_accept_encoding=True)
             for k, v in (headers or {}).items():
                 conn.putheader(k, v)
