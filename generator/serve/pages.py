@@ -71,11 +71,18 @@ class PageMap:
     anchors: dict[str, int]  # element id → printed page number (the 目录's numbers)
 
 
+_LOCAL: dict[str, str] = {}
+
+
 def local(tag: object) -> str:
     """An element's tag without namespace ('' for comments and processing instructions)."""
-    if not isinstance(tag, str):
-        return ""
-    return tag.rsplit("}", 1)[-1].lower()
+    try:
+        return _LOCAL[tag]  # type: ignore[index]
+    except (KeyError, TypeError):
+        if not isinstance(tag, str):
+            return ""
+        name = _LOCAL[tag] = tag.rsplit("}", 1)[-1].lower()
+        return name
 
 
 def parse_html(html: str) -> ET.Element:
@@ -202,34 +209,73 @@ def page_map(rendered, anchors: dict[str, int]) -> PageMap:
 
 # --- cutting the HTML into pages (server) -----------------------------------------------------
 
-def _clean_attrs(el: ET.Element) -> dict[str, str]:
-    attrs = {}
-    for key, value in el.attrib.items():
-        name = local(key)
-        if name.startswith("on") or name == "srcdoc":
-            continue
-        if name in _URL_ATTRS and re.sub(r"[\s\x00-\x1f]", "", str(value)).lower().startswith(
-                ("javascript:", "vbscript:", "data:text/html")):
-            continue
-        attrs[key] = value
-    return attrs
+def _bad_attr(key: str, value: str) -> bool:
+    name = local(key)
+    if name.startswith("on") or name == "srcdoc":
+        return True
+    return name in _URL_ATTRS and re.sub(r"[\s\x00-\x1f]", "", str(value)).lower().startswith(
+        ("javascript:", "vbscript:", "data:text/html"))
+
+
+def sanitize(root: ET.Element) -> None:
+    """Remove active content in place: script, frames, forms …, event handlers, script links."""
+    for el in root.iter():
+        for child in list(el):
+            tag = local(child.tag)
+            if not tag or tag in DROP:
+                if child.tail:  # keep the text that follows a removed element
+                    prev = None
+                    for c in el:
+                        if c is child:
+                            break
+                        prev = c
+                    if prev is None:
+                        el.text = (el.text or "") + child.tail
+                    else:
+                        prev.tail = (prev.tail or "") + child.tail
+                el.remove(child)
+        if el.attrib:
+            for key in [k for k, v in el.attrib.items() if _bad_attr(k, v)]:
+                del el.attrib[key]
 
 
 def _shallow(el: ET.Element) -> ET.Element:
-    return ET.Element(el.tag, _clean_attrs(el))
+    return ET.Element(el.tag, dict(el.attrib))
 
 
-def _deep(el: ET.Element) -> ET.Element:
-    new = _shallow(el)
-    new.text = el.text
-    new.tail = None
-    for child in el:
-        if local(child.tag) in DROP or not local(child.tag):
-            continue
-        c = _deep(child)
-        c.tail = child.tail
-        new.append(c)
-    return new
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+_RAW = frozenset({"script", "style"})
+
+
+def _text(s: str) -> str:
+    if "&" in s or "<" in s or ">" in s:
+        s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return s
+
+
+def _attr(s: str) -> str:
+    s = str(s)
+    if "&" in s or "<" in s or ">" in s or '"' in s:
+        s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return s
+
+
+def _serialize(el: ET.Element, out: list[str], tail: bool = True) -> None:
+    """HTML serialisation (what ``ET.tostring(method="html")`` does, without namespaces, faster)."""
+    tag = local(el.tag)
+    if tag and tag not in _RAW:
+        if el.attrib:
+            out.append("<" + tag + "".join(f' {local(k)}="{_attr(v)}"' for k, v in el.attrib.items()) + ">")
+        else:
+            out.append("<" + tag + ">")
+        if tag not in _VOID:
+            if el.text:
+                out.append(_text(el.text))
+            for child in el:
+                _serialize(child, out)
+            out.append("</" + tag + ">")
+    if tail and el.tail:
+        out.append(_text(el.tail))
 
 
 def _continued(el: ET.Element) -> None:
@@ -293,6 +339,7 @@ def _page_div(page: Page | None, index: int) -> ET.Element:
 def cut(html: str, pmap: PageMap | None, exact: bool) -> Cut:
     """The document's HTML cut into pages by ``pmap`` (one long page when there is none yet)."""
     body = body_of(parse_html(html))
+    sanitize(body)
     atom_list = atoms(body)
     paths = [p for p, _ in atom_list]
     n = len(atom_list)
@@ -336,7 +383,9 @@ def cut(html: str, pmap: PageMap | None, exact: bool) -> Cut:
         if start is not None:
             end = next((s for s in starts[i + 1:] if s is not None), (n, 0))
             _fill(content, body, atom_list, start, end, started)
-        out.append(ET.tostring(div, encoding="unicode", method="html"))
+        parts: list[str] = []
+        _serialize(div, parts, tail=False)
+        out.append("".join(parts))
     return Cut(out, exact and pmap is not None)
 
 
@@ -368,11 +417,12 @@ def _fill(content: ET.Element, body: ET.Element, atom_list, start: tuple[int, in
             if local(anc.tag) == "table":
                 for part in anc:
                     if local(part.tag) in FURNITURE:
-                        shell.append(_deep(part))
+                        shell.append(part)  # shared, not copied: ElementTree elements have no parent link
             stack[-1][1].append(shell)
             stack.append((anc, shell))
-        piece = _deep(el)
         text = el.text or ""
+        split = len(el) == 0 and ((k == k0 and off0 > 0) or (k == k1 and off1 > 0))
+        piece = ET.Element(el.tag, dict(el.attrib)) if split or id(el) in started else el
         if k == k0 and off0 > 0 and len(el) == 0:
             piece.text = text[split_at(text, off0):].lstrip()
             _continued(piece)
@@ -382,7 +432,14 @@ def _fill(content: ET.Element, body: ET.Element, atom_list, start: tuple[int, in
                 piece.text = text[split_at(text, off0):head_end].lstrip()
             else:
                 piece.text = text[:head_end]
+        if piece is not el and not split:  # a row the layout split over two pages: shown on both
+            piece.text = el.text
+            piece.extend(list(el))
         if id(el) in started and not (k == k0 and off0 > 0):
             _continued(piece)
         started.add(id(el))
+        if piece is el and el.tail and el.tail.strip():
+            piece = ET.Element(el.tag, dict(el.attrib))
+            piece.text = el.text
+            piece.extend(list(el))
         stack[-1][1].append(piece)
