@@ -370,6 +370,8 @@ def report(m: dict, cmp: dict | None, singles: dict, bat: dict | None, loads: di
                      ("chromium", "Chromium")):
         L.append(f"| {label} | {m[k]} |")
     L.append(f"| Load average (1, 5, 15 min) | start {loads['start']}; end {loads['end']} |")
+    if loads.get("kept"):
+        L.append(f"| Kept from an earlier run | {loads['kept']} |")
     L.append("")
     targets = []
     if cmp:
@@ -510,6 +512,24 @@ def main() -> None:
         if bat:
             print(json.dumps(bat), file=sys.stderr)
         loads["end"] = load()
+        # sections not measured this time (--skip) keep the numbers of the last run, said so in the report
+        previous = json.loads(RAW.read_text(encoding="utf-8")) if RAW.exists() and args.skip else {}
+        kept = []
+        for key, label in (("compare", "the same document three ways"), ("single", "single builds"),
+                           ("batch", "batch"), ("serve", "edit loop")):
+            name = "serve" if key == "serve" else key
+            if name in args.skip and previous.get(key):
+                kept.append(label)
+                if key == "compare":
+                    cmp = previous[key]
+                elif key == "single":
+                    singles = previous[key]
+                elif key == "batch":
+                    bat = previous[key]
+                else:
+                    loop = previous[key]
+        if kept:
+            loads["kept"] = f"{', '.join(kept)}: not re-measured (--skip), numbers of the run of {previous['machine']['date']}"
         if args.out == RESULTS:
             RAW.write_text(json.dumps({"argv": sys.argv[1:], "runs": args.runs, "machine": m, "compare": cmp,
                                        "single": singles, "batch": bat, "loads": loads, "serve": loop},
