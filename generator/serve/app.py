@@ -75,7 +75,7 @@ class Preview:
         self.registry = registry
         self.pipeline = ThreadPoolExecutor(1, thread_name_prefix="disclose-check")
         self.worker: ProcessPoolExecutor | None = None
-        self.listeners: set[asyncio.Queue] = set()
+        self.listeners: dict[asyncio.Queue, str | None] = {}  # each open page → the department it shows
         self.stopping: asyncio.Event | None = None
         self.watch_stop: asyncio.Event | None = None
         self.tasks: list[asyncio.Task] = []
@@ -162,7 +162,20 @@ class Preview:
             d.good = p
         d.rev += 1
         d.files.clear()
-        self.broadcast({"kind": "dept", "id": d.rel, "rev": d.rev})
+        await self.announce(d)
+
+    async def announce(self, d: Department) -> None:
+        """Tell every open page; the pages showing ``d`` get its new view in the same message
+        (no request back: the change is on the screen one round trip sooner)."""
+        viewers = [q for q, rel in self.listeners.items() if rel == d.rel]
+        view = None
+        if viewers:
+            view = await self.in_pipeline(self._view, d)
+            self.want_layout(d)
+        short = json.dumps({"kind": "dept", "id": d.rel, "rev": d.rev}, ensure_ascii=False)
+        full = json.dumps({"kind": "view", "id": d.rel, "view": view}, ensure_ascii=False) if view else short
+        for q, rel in list(self.listeners.items()):
+            q.put_nowait(full if rel == d.rel else short)
 
     def broadcast(self, message: dict) -> None:
         data = json.dumps(message, ensure_ascii=False)
@@ -264,7 +277,7 @@ class Preview:
         if pmap is not None:
             d.pmap, d.pmap_digest = pmap, digest
         d.rev += 1
-        self.broadcast({"kind": "dept", "id": d.rel, "rev": d.rev})
+        await self.announce(d)
         if pmap is not None and not self.stopping.is_set():
             self.want_layout(d)  # the file changed while it was laid out
 
@@ -357,7 +370,8 @@ def create_app(registry: Registry, allowed_hosts: set[str] | None = None) -> Sta
 
     async def events(request: Request) -> Response:
         queue: asyncio.Queue = asyncio.Queue()
-        preview.listeners.add(queue)
+        watching = request.query_params.get("d")
+        preview.listeners[queue] = watching if watching in registry.departments else None
 
         async def stream():
             try:
@@ -376,7 +390,7 @@ def create_app(registry: Registry, allowed_hosts: set[str] | None = None) -> Sta
                             break
                         yield ": heartbeat\n\n"
             finally:
-                preview.listeners.discard(queue)
+                preview.listeners.pop(queue, None)
 
         return StreamingResponse(stream(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

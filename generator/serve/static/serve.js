@@ -5,8 +5,8 @@
   const body = document.body;
   const live = document.getElementById("live");
 
-  function connect(onMessage) {
-    const source = new EventSource("/events");
+  function connect(onMessage, about) {
+    const source = new EventSource("/events" + (about ? "?d=" + encodeURIComponent(about) : ""));
     source.onopen = () => { if (live) { live.classList.remove("off"); live.title = "文件保存后自动刷新"; } onMessage(null); };
     source.onerror = () => { if (live) { live.classList.add("off"); live.title = "与预览服务的连接已断开，正在重试…"; } };
     source.onmessage = (event) => {
@@ -93,9 +93,21 @@
     if (!response.ok) return;
     const view = await response.json();
     await frameReady;
+    if (view.rev < latest) return;
+    latest = view.rev;
     apply(view);
   });
-  connect((message) => { if (!message || (message.kind === "dept" && message.id === id)) reload(); });
+  let latest = -1;
+  connect(async (message) => {
+    if (message && message.kind === "view" && message.id === id) {
+      if (message.view.rev < latest) return;
+      latest = message.view.rev;
+      await frameReady;
+      apply(message.view);
+    } else if (!message || (message.kind === "dept" && message.id === id)) {
+      reload();
+    }
+  }, id);
 
   // A problem's place in the document: the anchor, then each text in turn after it.
   // Compared without white space: tables space out short titles (“收 入 总 计”).
