@@ -348,3 +348,36 @@ def test_locate(example, field, rule, kind, texts):
     else:
         assert target.anchor == name
     assert target.texts == texts
+
+
+def test_hostile_text_stays_text(tmp_path, minimal):
+    hostile = '<img src=x onerror="alert(1)">{{ 7*7 }}</script><script>alert(2)</script>'
+    minimal["部门"] = "测试局" + hostile
+    minimal["项目"][0]["名称"] = hostile
+    minimal["项目"][0]["资金分配"][0]["名称"] = hostile
+    (tmp_path / "d.yaml").write_text(dump(minimal), encoding="utf-8")
+    (tmp_path / "其他.yaml").write_text("部门: [\n", encoding="utf-8")  # unreadable, listed with its error
+    with Server(tmp_path) as server:
+        server.wait_checked()
+        rows = server.get("/rows")[2].decode("utf-8")
+        assert "&lt;img src=x" in rows and "<img" not in rows and "<script>" not in rows
+        assert "其他.yaml" in rows and "个错误" in rows
+        view = _view(server, "d.yaml")
+        markup = _text(view) + view["problems"] + view["status"]  # put into the page as markup
+        assert "<img" not in markup and "<script" not in markup
+        assert "&lt;img" in _text(view) and "{{ 7*7 }}" in _text(view)
+        assert view["title"].startswith("测试局<img")  # plain text: the page sets it with textContent
+        assert "textContent = view.title" in server.get("/static/serve.js")[2].decode("utf-8")
+        page = server.get("/d/d.yaml/")[2].decode("utf-8")
+        assert "<img" not in page and "&lt;img" in page
+
+
+def test_one_file(tmp_path, minimal):
+    (tmp_path / "a.yaml").write_text(dump(minimal), encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(dump(minimal), encoding="utf-8")
+    with Server(tmp_path / "a.yaml") as server:
+        server.wait_checked()
+        rows = server.get("/rows")[2].decode("utf-8")
+        assert "a.yaml" in rows and "b.yaml" not in rows
+        assert server.get("/d/b.yaml/view")[0] == 404
+        assert server.get("/d/a.yaml/view")[0] == 200
