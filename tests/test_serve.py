@@ -290,6 +290,8 @@ def test_an_old_page_map_still_cuts_a_changed_document():
     ('<div><object data="x.swf"></object></div>', "object"),
     ('<p style="x" onclick="alert(1)">y</p>', "onclick"),
     ('<div><form action="http://example.com/"><input name="a"/></form></div>', "form"),
+    ('<div><form action="http://example.com/"><p>表单里的字</p></form></div>', "form"),
+    ('<div><!-- a comment --><script>alert(1)</script><p>x</p></div>', "alert"),
 ])
 def test_cut_drops_active_content(hostile, gone):
     html = f"<html><body><h1>标题</h1>{hostile}</body></html>"

@@ -113,11 +113,12 @@ def _is_atom(el: ET.Element) -> bool:
     return any(child.tail and child.tail.strip() for child in el)
 
 
-def atoms(body: ET.Element) -> list[tuple[Path_, ET.Element]]:
-    """The document's atoms in document order, with their paths."""
+def atoms(body: ET.Element, chains: list | None = None) -> list[tuple[Path_, ET.Element]]:
+    """The document's atoms in document order, with their paths (and, into ``chains``,
+    each atom's ancestors below ``body``)."""
     out: list[tuple[Path_, ET.Element]] = []
 
-    def walk(el: ET.Element, path: Path_) -> None:
+    def walk(el: ET.Element, path: Path_, ancestors: tuple) -> None:
         for i, child in enumerate(el):
             tag = local(child.tag)
             if not tag or tag in FURNITURE:
@@ -125,10 +126,12 @@ def atoms(body: ET.Element) -> list[tuple[Path_, ET.Element]]:
             p = path + (i,)
             if _is_atom(child):
                 out.append((p, child))
+                if chains is not None:
+                    chains.append(ancestors)
             else:
-                walk(child, p)
+                walk(child, p, ancestors + (child,))
 
-    walk(body, ())
+    walk(body, (), ())
     return out
 
 
@@ -339,8 +342,9 @@ def _page_div(page: Page | None, index: int) -> ET.Element:
 def cut(html: str, pmap: PageMap | None, exact: bool) -> Cut:
     """The document's HTML cut into pages by ``pmap`` (one long page when there is none yet)."""
     body = body_of(parse_html(html))
+    chains: list[tuple] = []
+    atom_list = atoms(body, chains)  # paths first: the layout's tree was not sanitised
     sanitize(body)
-    atom_list = atoms(body)
     paths = [p for p, _ in atom_list]
     n = len(atom_list)
     _toc_numbers(body, pmap.anchors if pmap else {})
@@ -382,14 +386,14 @@ def cut(html: str, pmap: PageMap | None, exact: bool) -> Cut:
         content = div[0]
         if start is not None:
             end = next((s for s in starts[i + 1:] if s is not None), (n, 0))
-            _fill(content, body, atom_list, start, end, started)
+            _fill(content, body, atom_list, chains, start, end, started)
         parts: list[str] = []
         _serialize(div, parts, tail=False)
         out.append("".join(parts))
     return Cut(out, exact and pmap is not None)
 
 
-def _fill(content: ET.Element, body: ET.Element, atom_list, start: tuple[int, int], end: tuple[int, int],
+def _fill(content: ET.Element, body: ET.Element, atom_list, chains, start: tuple[int, int], end: tuple[int, int],
           started: set[int]) -> None:
     (k0, off0), (k1, off1) = start, end
     stack: list[tuple[ET.Element, ET.Element]] = [(body, content)]
@@ -398,13 +402,9 @@ def _fill(content: ET.Element, body: ET.Element, atom_list, start: tuple[int, in
         if k >= len(atom_list):
             break
         path, el = atom_list[k]
-        if local(el.tag) in DROP:
+        chain = chains[k]
+        if local(el.tag) in DROP or any(local(a.tag) in DROP for a in chain):
             continue
-        chain: list[ET.Element] = []
-        node = body
-        for i in path[:-1]:
-            node = node[i]
-            chain.append(node)
         depth = 0
         while depth < len(chain) and depth + 1 < len(stack) and stack[depth + 1][0] is chain[depth]:
             depth += 1
