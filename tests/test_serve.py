@@ -383,3 +383,31 @@ def test_one_file(tmp_path, minimal):
         assert "a.yaml" in rows and "b.yaml" not in rows
         assert server.get("/d/b.yaml/view")[0] == 404
         assert server.get("/d/a.yaml/view")[0] == 200
+
+
+@pytest.mark.parametrize("yaml_file", ["克州机要保密局-2020.yaml", "山海关区委办公室-2024.yaml"])
+def test_each_page_shows_what_the_pdf_page_prints(yaml_file):
+    """Page by page, the preview shows exactly the characters of the same PDF page (both formats)."""
+    import collections
+    import html as html_lib
+    import io
+    import re
+
+    import pdfplumber
+
+    from generator.serve import engine
+
+    path = ROOT / "departments" / yaml_file
+    p = engine.preview(path)
+    cut = pages.cut(p.html, engine.layout(p.doc, p.fmt), exact=True)
+    files, _, problems = engine.build_files(path)
+    assert files, problems
+
+    def chars(text: str) -> collections.Counter:
+        return collections.Counter(ch for ch in text if not ch.isspace() and ch != ".")  # “.”: the 目录's leaders
+
+    with pdfplumber.open(io.BytesIO(files["pdf"])) as pdf:
+        assert len(cut.pages) == len(pdf.pages)
+        for number, (page_html, pdf_page) in enumerate(zip(cut.pages, pdf.pages), 1):
+            shown = html_lib.unescape(re.sub(r"<[^>]+>", "", page_html))
+            assert chars(shown) == chars(pdf_page.extract_text() or ""), f"page {number}"
