@@ -9,6 +9,7 @@ The screenshot in the README (docs/serve.png) is taken on the way.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -27,8 +28,13 @@ def _wait_text(page, text: str, present: bool = True, timeout: float = 20_000) -
                            timeout=timeout)
 
 
-def _save(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8")
+def _save(path: Path, text: str, atomic: bool = False) -> None:
+    if atomic:  # as many editors save: a temporary file renamed over the old one
+        tmp = path.with_name(f".{path.name}.swp.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    else:
+        path.write_text(text, encoding="utf-8")
 
 
 def test_browser_walkthrough(tmp_path):
@@ -83,7 +89,7 @@ def test_browser_walkthrough(tmp_path):
         assert page.locator("#problems li.error").count() == 0  # only the example's own warning
 
         # broken: income no longer equals spending → the problem list appears, linked to the document
-        _save(yaml_path, edited.replace("一般公共预算拨款: 272.11", "一般公共预算拨款: 280.00"))
+        _save(yaml_path, edited.replace("一般公共预算拨款: 272.11", "一般公共预算拨款: 280.00"), atomic=True)
         page.wait_for_function("() => document.querySelectorAll('#problems li.error').length > 0")
         problems = page.locator("#problems")
         text = problems.inner_text()

@@ -160,7 +160,7 @@ class Preview:
         d.version += 1
         if p.doc is not None:
             d.good = p
-        d.rev += 1
+        d.bump()
         d.files.clear()
         await self.announce(d)
 
@@ -276,7 +276,7 @@ class Preview:
         d.layout_error = error
         if pmap is not None:
             d.pmap, d.pmap_digest = pmap, digest
-        d.rev += 1
+        d.bump()
         await self.announce(d)
         if pmap is not None and not self.stopping.is_set():
             self.want_layout(d)  # the file changed while it was laid out

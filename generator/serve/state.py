@@ -8,11 +8,15 @@ A name from a URL is looked up in that table, never joined to a path, so no
 
 from __future__ import annotations
 
+import itertools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import engine, pages
+
+
+_REVISIONS = itertools.count(1)
 
 
 def is_department_file(path: Path) -> bool:
@@ -30,7 +34,7 @@ class Department:
     rel: str  # path relative to the served folder, with "/" (the id in URLs)
     path: Path  # absolute path inside the folder
     version: int = 0  # +1 whenever one of its inputs changed
-    rev: int = 0  # +1 whenever what a viewer sees changed (content or pagination)
+    rev: int = 0  # grows whenever what a viewer sees changed (content or pagination); see bump()
     preview: engine.Preview | None = None
     good: engine.Preview | None = None  # the last version that made a document
     pmap: pages.PageMap | None = None  # the last layout's page map …
@@ -40,6 +44,12 @@ class Department:
     cut_key: tuple = ()
     cut: pages.Cut | None = None
     files: dict = field(default_factory=dict)  # version → (files, names)
+
+    def bump(self) -> int:
+        """A new revision, larger than any before in this server, also across a file that was
+        deleted and saved again (an editor's atomic save): an open page never takes it for an old one."""
+        self.rev = next(_REVISIONS)
+        return self.rev
 
     @property
     def checked(self) -> bool:
