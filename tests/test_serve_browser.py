@@ -4,7 +4,8 @@ One walk through what a user does: open the index, open a department, edit the
 YAML on disk and watch the page change, break it and watch the problem list
 appear (and its link lead to the place in the document), fix it and watch the
 list go, download the PDF and DOCX (byte for byte what `disclose build` writes).
-The screenshot in the README (docs/serve.png) is taken on the way.
+The screenshot in the README (docs/serve.png) is taken on the way
+(written there when missing or with UPDATE_SCREENSHOT=1, so a test run leaves the tree clean).
 """
 
 from __future__ import annotations
@@ -105,8 +106,11 @@ def test_browser_walkthrough(tmp_path):
                                timeout=60_000)
         problems.locator("li.error a.where").first.click()
         page.wait_for_timeout(300)
-        SCREENSHOT.parent.mkdir(exist_ok=True)
-        page.screenshot(path=str(SCREENSHOT))
+        shot = page.screenshot(path=str(tmp_path / "serve.png"))
+        assert shot[:8] == b"\x89PNG\r\n\x1a\n" and len(shot) > 50_000
+        if os.environ.get("UPDATE_SCREENSHOT") or not SCREENSHOT.exists():  # like UPDATE_GOLDEN
+            SCREENSHOT.parent.mkdir(exist_ok=True)
+            SCREENSHOT.write_bytes(shot)
 
         # fixed: the list goes
         _save(yaml_path, original)
