@@ -221,7 +221,18 @@ def test_ctrl_c_stops_cleanly_with_a_page_open(tmp_path):
 def test_help_is_in_chinese():
     out = subprocess.run([sys.executable, "-m", "generator", "serve", "--help"], capture_output=True, text=True,
                          cwd=ROOT).stdout
-    assert "预览" in out and "端口" in out and "Ctrl-C" in out and "127.0.0.1" in out
+    assert "预览" in out and "端口" in out and "Ctrl-C" in out and "127.0.0.1" in out and "8000" in out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--port", "70000"], "端口号应在 0 到 65535 之间，实际是 70000"),
+    (["--port", "-1"], "端口号应在 0 到 65535 之间，实际是 -1"),
+    (["不存在的文件夹"], "不存在的文件夹"),
+])
+def test_usage_errors(args, message):
+    r = subprocess.run([sys.executable, "-m", "generator", "serve", *args], capture_output=True, text=True,
+                       cwd=ROOT, timeout=60)
+    assert r.returncode == 2 and message in r.stderr and "用法错误" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_busy_port_is_explained(tmp_path):

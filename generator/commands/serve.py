@@ -26,16 +26,18 @@ def _loopback(host: str) -> bool:
                             "只读取文件，不修改任何部门文件。按 Ctrl-C 停止。")
 @click.argument("target", required=False, default=".", metavar="[文件夹或文件]",
                 type=click.Path(exists=True, path_type=Path))
-@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True, metavar="端口",
-              help="端口号（0：自动选择空闲端口）。")
-@click.option("--host", default="127.0.0.1", show_default=True, metavar="地址",
-              help="监听地址。默认只有本机可以访问；改为其他地址会让网络中的其他计算机也能访问（无需密码）。")
+@click.option("--port", "-p", type=int, default=8000, metavar="端口",
+              help="端口号，默认 8000（0：自动选择空闲端口）。")
+@click.option("--host", default="127.0.0.1", metavar="地址",
+              help="监听地址，默认 127.0.0.1：只有本机可以访问；改为其他地址会让网络中的其他计算机也能访问（无需密码）。")
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
               help="额外的格式文件夹（覆盖内置格式）。")
 def serve_command(target: Path, port: int, host: str, templates: Path | None) -> None:
     from ..serve.app import bind, create_app, serve
     from ..serve.state import Registry
 
+    if not 0 <= port <= 65535:
+        raise click.UsageError(f"端口号应在 0 到 65535 之间，实际是 {port}")
     registry = Registry(target, templates)
     registry.scan()
     try:
