@@ -227,7 +227,7 @@ def test_help_is_in_chinese():
 @pytest.mark.parametrize("args, message", [
     (["--port", "70000"], "端口号应在 0 到 65535 之间，实际是 70000"),
     (["--port", "-1"], "端口号应在 0 到 65535 之间，实际是 -1"),
-    (["不存在的文件夹"], "不存在的文件夹"),
+    (["不存在的文件夹"], "找不到文件或文件夹“不存在的文件夹”"),
 ])
 def test_usage_errors(args, message):
     r = subprocess.run([sys.executable, "-m", "generator", "serve", *args], capture_output=True, text=True,

@@ -25,7 +25,7 @@ def _loopback(host: str) -> bool:
                             "列出检查出的问题并指向文档中的位置；可下载与 disclose build 完全相同的 PDF 和 DOCX。"
                             "只读取文件，不修改任何部门文件。按 Ctrl-C 停止。")
 @click.argument("target", required=False, default=".", metavar="[文件夹或文件]",
-                type=click.Path(exists=True, path_type=Path))
+                type=click.Path(path_type=Path))
 @click.option("--port", "-p", type=int, default=8000, metavar="端口",
               help="端口号，默认 8000（0：自动选择空闲端口）。")
 @click.option("--host", default="127.0.0.1", metavar="地址",
@@ -36,6 +36,8 @@ def serve_command(target: Path, port: int, host: str, templates: Path | None) ->
     from ..serve.app import bind, create_app, serve
     from ..serve.state import Registry
 
+    if not target.exists():
+        raise click.UsageError(f"找不到文件或文件夹“{target}”")
     if not 0 <= port <= 65535:
         raise click.UsageError(f"端口号应在 0 到 65535 之间，实际是 {port}")
     registry = Registry(target, templates)
