@@ -39,7 +39,10 @@ from . import engine, pages, ui
 from .state import Department, Registry, is_department_file
 
 #: watchfiles waits this long for a burst of events to end (an editor's save is several events).
-WATCH_STEP_MS = 15
+WATCH_STEP_MS = 5
+#: A file that was readable and now is not (empty, cut short) is read again after this long
+#: before the error is shown: it may be caught in the middle of a save.
+SECOND_LOOK_S = 0.05
 HEARTBEAT_S = 15.0
 STATIC = {"serve.css": "text/css", "serve.js": "text/javascript", "pages.css": "text/css"}
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
@@ -156,6 +159,9 @@ class Preview:
 
     async def refresh(self, d: Department) -> None:
         p = await self.in_pipeline(engine.preview, d.path, self.registry.templates)
+        if p.checked.loaded.model is None and d.preview is not None and d.preview.checked.loaded.model is not None:
+            await asyncio.sleep(SECOND_LOOK_S)  # half-written? look again before showing the error
+            p = await self.in_pipeline(engine.preview, d.path, self.registry.templates)
         d.preview = p
         d.version += 1
         if p.doc is not None:
