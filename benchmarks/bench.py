@@ -409,7 +409,8 @@ def report(m: dict, cmp: dict | None, singles: dict, bat: dict | None, loads: di
             L.append(f"| LibreOffice converting the DOCX (same run, above) | {cmp['libreoffice']['wall']:.2f} | |")
         L.append(f"\nIn the server (one process, warm, median CPU): check + document + HTML {loop['preview'] * 1000:.0f} ms, "
                  f"cutting the HTML into the pages of the last layout {loop['cut'] * 1000:.0f} ms; the rest is the "
-                 "file watcher's quiet period, the event to the page, its request and the DOM update. "
+                 "file watcher's quiet period (5 ms), the event that carries the changed pages to the page, and the DOM "
+                 "update. "
                  "The exact pages (WeasyPrint's layout, in the worker process) follow about a second later.\n")
         targets.append(("edit loop: save → new figure in the browser ≤ 0.1 s", f"{loop['wall']:.3f} s",
                         loop["wall"] <= 0.1))
