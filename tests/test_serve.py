@@ -422,3 +422,28 @@ def test_each_page_shows_what_the_pdf_page_prints(yaml_file):
     for number, (page_html, pdf_text) in enumerate(zip(cut.pages, pdf_pages), 1):
         shown = html_lib.unescape(re.sub(r"<[^>]+>", "", page_html))
         assert chars(shown) == chars(pdf_text), f"page {number}"
+
+
+def test_inputs_outside_the_served_folder_are_watched(tmp_path, minimal):
+    """A bureau's layout: disclose.yaml above, last year's file in a sibling folder; only 2020/ is served."""
+    (tmp_path / "disclose.yaml").write_text("原因阈值: 10\n", encoding="utf-8")
+    (tmp_path / "2019").mkdir()
+    (tmp_path / "2020").mkdir()
+    prev = dict(minimal, 年度=2019)
+    (tmp_path / "2019" / "测试局.yaml").write_text(dump(prev), encoding="utf-8")
+    cur = json.loads(json.dumps(minimal))
+    cur["上年"] = {"文件": "../2019/测试局.yaml", "主要原因": {k: "测试" for k in (
+        "收入合计", "支出合计", "一般公共预算拨款", "基本支出", "项目支出", "机关运行经费")}}
+    (tmp_path / "2020" / "测试局.yaml").write_text(dump(cur), encoding="utf-8")
+    with Server(tmp_path / "2020") as server:
+        server.wait_checked()
+        first = _view(server, "测试局.yaml")
+        assert "个错误" not in first["status"], first["problems"]
+        (tmp_path / "2019" / "测试局.yaml").write_text("部门: [\n", encoding="utf-8")
+        _wait(lambda: "last-year.invalid" in _view(server, "测试局.yaml")["problems"], what="last-year error")
+        (tmp_path / "2019" / "测试局.yaml").write_text(dump(prev), encoding="utf-8")
+        _wait(lambda: "last-year.invalid" not in _view(server, "测试局.yaml")["problems"], what="last-year fixed")
+        (tmp_path / "disclose.yaml").write_text("原因阈值: 10\n未知设置: 1\n", encoding="utf-8")
+        _wait(lambda: "disclose.yaml" in _view(server, "测试局.yaml")["problems"], what="project file error")
+        (tmp_path / "disclose.yaml").write_text("原因阈值: 10\n", encoding="utf-8")
+        _wait(lambda: "disclose.yaml" not in _view(server, "测试局.yaml")["problems"], what="project file fixed")

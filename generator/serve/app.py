@@ -44,6 +44,7 @@ WATCH_STEP_MS = 5
 #: before the error is shown: it may be caught in the middle of a save.
 SECOND_LOOK_S = 0.05
 HEARTBEAT_S = 15.0
+PROJECT_FILE = "disclose.yaml"  # generator/project.py: found by walking up from a department's folder
 STATIC = {"serve.css": "text/css", "serve.js": "text/javascript", "pages.css": "text/css"}
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
@@ -163,6 +164,7 @@ class Preview:
             await asyncio.sleep(SECOND_LOOK_S)  # half-written? look again before showing the error
             p = await self.in_pipeline(engine.preview, d.path, self.registry.templates)
         d.preview = p
+        d.stamps = d.stamp()
         d.version += 1
         if p.doc is not None:
             d.good = p
@@ -189,25 +191,43 @@ class Preview:
             q.put_nowait(data)
 
     def _rewatch(self) -> None:
-        """Restart the watcher when the folders to watch changed (a new last-year file elsewhere)."""
-        if sorted(self.registry.watched_roots()) != sorted(self.watching) and self.watch_stop is not None:
+        """Restart the watchers when the folders to watch changed (a new last-year file elsewhere)."""
+        if self.registry.watched_roots() != self.watching and self.watch_stop is not None:
             self.watch_stop.set()
 
     async def _watch(self) -> None:
         import watchfiles
 
+        async def watch(folders: list[Path], recursive: bool, stop: asyncio.Event) -> None:
+            if not folders:
+                return
+            async for changes in watchfiles.awatch(*folders, stop_event=stop, step=WATCH_STEP_MS, debounce=1600,
+                                                   recursive=recursive, ignore_permission_denied=True):
+                await self.changed({Path(path) for _, path in changes})
+
         while not self.stopping.is_set():
-            self.watch_stop = asyncio.Event()
-            if self.stopping.is_set():
-                break
+            stop = self.watch_stop = asyncio.Event()
             self.watching = self.registry.watched_roots()
+            deep, flat = self.watching
+            if not deep and not flat:  # the folder itself is gone: look again in a while
+                await asyncio.sleep(1.0)
+                continue
             try:
-                async for changes in watchfiles.awatch(*self.watching, stop_event=self.watch_stop,
-                                                       step=WATCH_STEP_MS, debounce=1600,
-                                                       ignore_permission_denied=True):
-                    await self.changed({Path(path) for _, path in changes})
+                await asyncio.gather(watch(deep, True, stop), watch(flat, False, stop), self._catch_up(stop))
             except (FileNotFoundError, OSError):
                 await asyncio.sleep(0.5)  # a watched folder went away: watch what is left
+            stop.set()
+
+    async def _catch_up(self, stop: asyncio.Event) -> None:
+        """What changed while the watchers were restarting: compare every department's inputs with
+        what it was checked against (once the new watchers run)."""
+        await asyncio.sleep(0.2)
+        if stop.is_set() or not self.initial_done.is_set():
+            return
+        for rel in sorted(self.registry.departments):
+            d = self.registry.get(rel)
+            if d is not None and d.preview is not None and d.stamp() != d.stamps:
+                await self.refresh(d)
 
     async def changed(self, paths: set[Path]) -> None:
         registry = self.registry
@@ -218,9 +238,10 @@ class Preview:
         if any(is_department_file(p) and (p == registry.root or registry.root in p.parents) for p in paths):
             if registry.scan():
                 self.broadcast({"kind": "index"})
+        project = any(p.name == PROJECT_FILE for p in paths)  # a disclose.yaml may have appeared above any file
         for rel in sorted(registry.departments):
             d = registry.get(rel)
-            if d is not None and (d.preview is None or any(d.depends_on(p) for p in resolved)):
+            if d is not None and (project or d.preview is None or any(d.depends_on(p) for p in resolved)):
                 await self.refresh(d)
         self._rewatch()
 

@@ -82,8 +82,11 @@ class Preview:
         return hashlib.sha256(f"{self.css}\n{self.html}".encode()).hexdigest() if self.html else ""
 
 
-def _inputs(checked: Checked, depth: int = 0) -> tuple[set[Path], set[Path]]:
+def _inputs(checked: Checked) -> tuple[set[Path], set[Path]]:
+    """The files a department's result depends on (also those named but missing: they may appear)
+    and its format folder."""
     files = {checked.loaded.path.resolve()}
+    files |= {Path(p).resolve() for p in getattr(checked, "inputs", [])}  # the pipeline's own list
     folders: set[Path] = set()
     dept = checked.loaded.model
     if dept is not None:
@@ -92,7 +95,7 @@ def _inputs(checked: Checked, depth: int = 0) -> tuple[set[Path], set[Path]]:
         if dept.last_year.file:
             last = (base / dept.last_year.file).resolve()
             files.add(last)
-            if depth == 0 and last.is_file():
+            if last.is_file():  # what last year's figures come from: its own catalog files
                 from ..load.department import load_department
 
                 prev = load_department(last)

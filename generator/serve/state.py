@@ -20,13 +20,11 @@ _REVISIONS = itertools.count(1)
 
 
 def is_department_file(path: Path) -> bool:
-    """The files ``disclose check 文件夹`` takes: *.yaml / *.yml, not hidden, not a catalog supplement."""
-    name = path.name
-    if name.startswith("."):
-        return False
-    if name.endswith(".yaml"):
-        return "科目补充" not in path.stem
-    return name.endswith(".yml")
+    """The files ``disclose check 文件夹`` takes: *.yaml / *.yml that are not hidden, not the
+    project configuration (disclose.yaml), not a catalog supplement."""
+    from ..commands.common import _department_like
+
+    return path.suffix in (".yaml", ".yml") and _department_like(path)
 
 
 @dataclass
@@ -44,6 +42,19 @@ class Department:
     cut_key: tuple = ()
     cut: pages.Cut | None = None
     files: dict = field(default_factory=dict)  # version → (files, names)
+    stamps: tuple = ()  # (path, mtime, size) of its inputs when it was last checked
+
+    def stamp(self) -> tuple:
+        """Its inputs' modification times and sizes now (None for a missing file)."""
+        inputs = sorted(self.preview.inputs) if self.preview is not None else [self.path]
+        out = []
+        for f in inputs:
+            try:
+                st = f.stat()
+                out.append((f, st.st_mtime_ns, st.st_size))
+            except OSError:
+                out.append((f, None, None))
+        return tuple(out)
 
     def bump(self) -> int:
         """A new revision, larger than any before in this server, also across a file that was
@@ -115,17 +126,24 @@ class Registry:
         """The department named ``rel`` exactly as listed, else None."""
         return self.departments.get(rel)
 
-    def watched_roots(self) -> list[Path]:
-        """Folders to watch: the served folder, the formats, and the folders of inputs outside them."""
+    def watched_roots(self) -> tuple[list[Path], list[Path]]:
+        """Folders to watch: the served folder and the formats (with everything below them), and
+        the folders of inputs outside them (a last-year file in ../2019/, a disclose.yaml above):
+        those only for their own files, not below."""
         roots = [self.root, *engine.format_folders(self.templates)]
+        flat: list[Path] = []
+
+        def covered(folder: Path) -> bool:
+            return any(r == folder or r in folder.parents for r in roots)
+
         for d in self.departments.values():
             if d.preview is None:
                 continue
+            for folder in d.preview.folders:
+                if not covered(folder) and folder.is_dir():
+                    roots.append(folder)
             for f in d.preview.inputs:
                 parent = f.parent
-                if not any(r == parent or r in parent.parents for r in roots) and parent.is_dir():
-                    roots.append(parent)
-            for folder in d.preview.folders:
-                if not any(r == folder or r in folder.parents for r in roots) and folder.is_dir():
-                    roots.append(folder)
-        return [r for r in roots if r.is_dir()]
+                if not covered(parent) and parent not in flat and parent.is_dir():
+                    flat.append(parent)
+        return [r for r in roots if r.is_dir()], flat
