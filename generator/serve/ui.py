@@ -41,7 +41,7 @@ INDEX = _ENV.from_string(_HEAD + """<body data-view="index">
     <thead><tr><th>部门</th><th>年度</th><th>格式</th><th>状态</th><th>文件</th><th>下载</th></tr></thead>
     <tbody id="rows">{{ rows }}</tbody>
   </table>
-  <p class="hint">保存部门 YAML、上年文件（上年.文件）、科目补充文件或格式文件夹后，打开的页面会自动刷新。
+  <p class="hint">保存部门 YAML、上年文件（上年.文件）、科目补充文件、项目配置（disclose.yaml）或格式文件夹后，打开的页面会自动刷新。
   本预览只读取文件，不会修改任何部门文件。</p>
 </main>
 </body>
