@@ -297,6 +297,8 @@ def test_an_old_page_map_still_cuts_a_changed_document():
     ('<p><img src="x" onerror="alert(1)"/></p>', "onerror"),
     ('<p><a href="javascript:alert(1)">x</a></p>', "javascript:"),
     ('<p><a href=" JaVaScRiPt:alert(1)">x</a></p>', "alert"),
+    ('<p><a href="java&#115;cript:alert(1)">x</a></p>', "alert"),
+    ("<p><a href='&#106;avascript&#58;alert(1)'>x</a></p>", "alert"),
     ('<div><iframe src="http://example.com/"></iframe></div>', "iframe"),
     ('<div><object data="x.swf"></object></div>', "object"),
     ('<p style="x" onclick="alert(1)">y</p>', "onclick"),
