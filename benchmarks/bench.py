@@ -309,11 +309,11 @@ def serve_loop(work: Path, runs: int) -> dict:
     """Save the example's YAML with a new figure; time until the browser's DOM shows it.
 
     ``disclose serve`` and Debian's Chromium (Playwright), the page open on the
-    department; each save changes 办公费 and the income by +1 (the file stays valid)
-    and waits for the new total, e.g. 272.11, in the document frame's DOM (a
+    department; each save raises 办公费 and the income by k 万元 (the file stays valid)
+    and waits for the new total in the document frame's DOM (a
     MutationObserver stamps ``Date.now()``; the save is stamped just before the write)."""
     sys.path.insert(0, str(ROOT / "tests"))
-    from serve_support import Server, chromium
+    from serve_support import Server, chromium, edited_example
 
     from generator.serve import engine, pages
 
@@ -330,9 +330,7 @@ def serve_loop(work: Path, runs: int) -> dict:
         exact = "() => document.getElementById('paging').textContent.includes('与 PDF 一致')"
         page.wait_for_function(exact, timeout=120_000)
         for k in range(1, runs + 2):
-            total = f"{271.11 + k:.2f}"
-            text = original.replace("一般公共预算拨款: 271.11", f"一般公共预算拨款: {total}") \
-                           .replace("30201: 0.25     # 办公费", f"30201: {0.25 + k:.2f}     # 办公费")
+            text, total = edited_example(original, str(k))  # the income and 办公费 +k: still balanced
             page.evaluate(LOOP_JS, total)
             t0 = time.time()
             path.write_text(text, encoding="utf-8")

@@ -132,3 +132,29 @@ def chromium(viewport=(1280, 900)):
 
 #: In the department page: the text of the document frame's pages.
 FRAME_TEXT = "() => { const d = document.getElementById('doc').contentDocument; return d && d.body ? d.body.textContent : ''; }"
+
+
+INCOME = re.compile(r"^(  一般公共预算拨款: )([0-9.]+)", re.MULTILINE)  # the first: this year's 收入
+OFFICE = re.compile(r"^(      30201: )([0-9.]+)", re.MULTILINE)  # 办公费 in the first basic-expenditure group
+
+
+def income_line(text: str) -> int:
+    """The line number of this year's 一般公共预算拨款 in the 2020 example."""
+    m = INCOME.search(text)
+    assert m, "the example has no 一般公共预算拨款 line"
+    return text.count("\n", 0, m.start()) + 1
+
+
+def edited_example(text: str, plus: str, income: str | None = None) -> tuple[str, str]:
+    """The 2020 example with 办公费 and the income raised by ``plus`` (万元), so it stays balanced;
+    or with the income alone set to ``income`` (unbalanced). Returns (text, the new income as printed)."""
+    from decimal import Decimal
+
+    m, o = INCOME.search(text), OFFICE.search(text)
+    assert m and o, "the example's income or 办公费 line moved"
+    new_income = Decimal(income) if income is not None else Decimal(m.group(2)) + Decimal(plus)
+    out = text[:m.start(2)] + f"{new_income:.2f}" + text[m.end(2):]
+    if income is None:
+        o = OFFICE.search(out)
+        out = out[:o.start(2)] + f"{Decimal(o.group(2)) + Decimal(plus):.2f}" + out[o.end(2):]
+    return out, f"{new_income:.2f}"

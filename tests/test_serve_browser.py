@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 
-from serve_support import FRAME_TEXT, ROOT, Server, chromium
+from serve_support import FRAME_TEXT, ROOT, Server, chromium, edited_example, income_line
 
 EXAMPLE = ROOT / "departments" / "克州机要保密局-2020.yaml"
 OTHER = ROOT / "departments" / "山海关区委办公室-2024.yaml"
@@ -79,23 +79,22 @@ def test_browser_walkthrough(tmp_path):
         assert toc.count() > 10 and toc.first.inner_text().strip().isdigit()  # the 目录 with page numbers
 
         # an edit on disk shows without a reload: 办公费 +1, income +1 (still balanced)
-        assert "272.11" not in page.evaluate(FRAME_TEXT)
-        edited = original.replace("一般公共预算拨款: 271.11", "一般公共预算拨款: 272.11") \
-                         .replace("30201: 0.25     # 办公费", "30201: 1.25     # 办公费")
-        assert edited != original
+        edited, figure = edited_example(original, "1")  # e.g. 272.10
+        assert figure not in page.evaluate(FRAME_TEXT)
         marker = page.evaluate("() => { window.__marker = 1; return 1; }")
         _save(yaml_path, edited)
-        _wait_text(page, "272.11")
+        _wait_text(page, figure)
         assert page.evaluate("() => window.__marker") == marker  # the same page: not reloaded
         assert page.locator("#problems li.error").count() == 0  # only the example's own warning
 
         # broken: income no longer equals spending → the problem list appears, linked to the document
-        _save(yaml_path, edited.replace("一般公共预算拨款: 272.11", "一般公共预算拨款: 280.00"), atomic=True)
+        broken, _ = edited_example(edited, "0", income="280.00")
+        _save(yaml_path, broken, atomic=True)
         page.wait_for_function("() => document.querySelectorAll('#problems li.error').length > 0")
         problems = page.locator("#problems")
         text = problems.inner_text()
         assert "错误" in text and "balance.income-spending" in text and "收支不平衡" in text
-        assert f"{yaml_path.name}:50:" in text  # file:line:col of 一般公共预算拨款
+        assert f"{yaml_path.name}:{income_line(original)}:" in text  # file:line:col of 一般公共预算拨款
         assert "1 个错误" in page.locator("#status").inner_text()
         assert page.locator("#pdf.disabled").count() == 1
         problems.locator("li.error a.where").first.click()
@@ -115,7 +114,7 @@ def test_browser_walkthrough(tmp_path):
         # fixed: the list goes
         _save(yaml_path, original)
         page.wait_for_function("() => document.querySelectorAll('#problems li.error').length === 0")
-        _wait_text(page, "272.11", present=False)
+        _wait_text(page, figure, present=False)
         assert "可生成" in page.locator("#status").inner_text()
 
         # unreadable YAML: the problem shows, the last good document stays (marked)
