@@ -121,7 +121,7 @@ def preview(path: Path, templates: Path | None = None) -> Preview:
         problems += missing_glyph_problems(checked.loaded)
     try:
         doc = build_document(checked.fig, checked.fmt)
-        result.css = stylesheet_text(doc, checked.fmt)
+        result.css = stylesheet_text(checked.fmt)
         result.html = render_html(doc, checked.fmt, inline_css=False)
         result.doc = doc
     except UserError as exc:
@@ -171,23 +171,12 @@ def warm() -> None:
 
 
 def layout(doc: Document, fmt: Format) -> pages.PageMap:
-    """WeasyPrint's layout of ``doc``, set up as the PDF renderer sets it up, read into a page map."""
-    from .. import fonts
-    from ..renderers import pdf as P
+    """The pagination stage (WeasyPrint's layout, exactly as ``disclose build`` lays the PDF out),
+    read into a page map."""
+    from ..renderers.pagination import paginate
 
-    fonts.require_fonts()
-    base_url = Path(fmt.folder).resolve().as_uri() + "/"
-    css = stylesheet_text(doc, fmt)
-    try:
-        sheet = P._author_sheet(css, base_url)
-        html = render_html(doc, fmt, inline_css=sheet is None)
-        rendered = P._html_document(html, base_url, css).render(
-            font_config=P.font_configuration(), stylesheets=[sheet] if sheet is not None else None)
-    except AttributeError:  # the PDF renderer's set-up changed: WeasyPrint as it comes
-        weasyprint = P._weasyprint()
-        rendered = weasyprint.HTML(string=render_html(doc, fmt), base_url=base_url).render(
-            font_config=P.font_configuration())
-    return pages.page_map(rendered, P.page_numbers(rendered))
+    laid_out = paginate(doc, fmt)
+    return pages.page_map(laid_out.layout, laid_out.numbers)
 
 
 def build_files(path: Path, templates: Path | None = None) -> tuple[dict[str, bytes], dict[str, str], list[Problem]]:

@@ -3,7 +3,7 @@
 A problem names the YAML field it is about (``Problem.field``, e.g. ``项目[2].资金分配``)
 and a rule (``project.allocation``). The document model does not (yet) say which YAML
 field each block came from, so the field is matched to the block that prints it: a
-table by its kind (``Table.key``) or a heading by its words, then, inside it, the
+table by its kind (``Table.key``) or the words of its title, a heading by its words, then, inside it, the
 first element showing a given text (a project's name, then “资金分配”). When blocks
 carry their origin, only this function changes.
 """
@@ -53,10 +53,10 @@ _SECTIONS = {
 #: Totals and lines named in 核对数 / 上年.主要原因 → the table that prints them.
 _TOTAL_TABLES = (
     (("三公",), ("三公",)),
-    (("基本支出", "人员经费", "公用经费"), ("基本支出表", "支出总表")),
-    (("项目支出",), ("项目支出表", "支出总表")),
-    (("收入", "拨款", "资金"), ("收入总表", "收支总表")),
-    (("支出",), ("支出总表", "收支总表")),
+    (("基本支出", "人员经费", "公用经费"), ("基本支出", "支出总体情况表", "支出总表")),
+    (("项目支出",), ("项目支出情况表", "项目支出表", "支出总体情况表", "支出总表")),
+    (("收入", "拨款", "资金"), ("收入总体情况表", "收入总表", "收支总表")),
+    (("支出",), ("支出总体情况表", "支出总表", "收支总表")),
 )
 #: The same names → the narrative section that explains the change from last year.
 _REASON_HEADINGS = (
@@ -98,8 +98,8 @@ def locate(field: str, rule: str, doc: Document | None, fig: Any = None) -> Targ
         projects = getattr(getattr(fig, "dept", None), "projects", None) or []
         name = projects[i].name if 0 <= i < len(projects) else ""
         if isinstance(sub, str) and sub.startswith("绩效目标"):
-            perf = [t for t in tables if "绩效" in t.key]
-            chosen = next((t for t in perf if t.anchor == f"perf-{i + 1}"), perf[i] if i < len(perf) else None)
+            perf = [t for t in tables if "绩效" in t.key or "绩效目标" in t.title.replace(" ", "")]
+            chosen = perf[i] if i < len(perf) else None  # one per project, in the projects' order
             if chosen is not None:
                 return Target(chosen.anchor or None)
         if sub in _PROJECT_TEXT:
@@ -107,7 +107,7 @@ def locate(field: str, rule: str, doc: Document | None, fig: Any = None) -> Targ
             if found:
                 return found
         if sub in _PROJECT_TABLE or sub is None:
-            found = table("项目支出表", texts=(name,))
+            found = table("项目支出情况表", "项目支出表", texts=(name,))
             if found:
                 return found
         return Target(None, (name,)) if name else None
@@ -119,11 +119,11 @@ def locate(field: str, rule: str, doc: Document | None, fig: Any = None) -> Targ
                 label = fig.ecat.name(str(code))
             except Exception:  # an unknown code: the table, without a row
                 label = ""
-        return table("基本支出表", "支出总表", texts=(label,))
+        return table("基本支出", "支出总体情况表", "支出总表", texts=(label,))
     if rule.startswith("balance."):  # income against spending: the summary table's two totals
-        return table("收支总表", "收入总表", texts=("收入总计",))
+        return table("收支总表", "收支总体情况表", "收入总体情况表", "收入总表", texts=("收入总计",))
     if top == "收入":
-        return table("收入总表", "收支总表", texts=(str(sub),) if isinstance(sub, str) else ())
+        return table("收入总体情况表", "收入总表", "收支总表", texts=(str(sub),) if isinstance(sub, str) else ())
     if top == "三公经费":
         return table("三公", texts=(str(sub),) if isinstance(sub, str) else ()) or heading("三公")
     if top == "概况":
