@@ -70,8 +70,11 @@ def test_body_template_cannot_reach_python(tmp_path, payload, monkeypatch):
     assert not (tmp_path / "CANARY").exists()
 
 
-@pytest.mark.parametrize("payload", PAYLOADS[:2])
+@pytest.mark.parametrize("payload", PAYLOADS[:2] + [
+    "{{ doc.__class__.__init__.__globals__ }}", "{{ doc.blocks[0].__dict__ }}",
+    "{{ doc.tables.__func__.__globals__ }}", "{{ doc.blocks.__class__.__base__.__subclasses__() }}"])
 def test_html_template_cannot_reach_python(tmp_path, payload, monkeypatch):
+    """Also through the document model the template lays out (its fields are read on a fast path)."""
     monkeypatch.chdir(tmp_path)
     folder = copy_format(tmp_path)
     html = (TEMPLATES / "_base" / "document.html.j2").read_text(encoding="utf-8").replace("<body>", "<body>" + payload)
