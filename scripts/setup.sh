@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils libreoffice-writer-nogui chromium)
+# fonts-noto-cjk-extra: the Light (仿宋-like) and SemiBold (小标宋-like) weights; fonts-lxgw-wenkai: 楷体
+PACKAGES=(fonts-noto-cjk fonts-noto-cjk-extra fonts-lxgw-wenkai libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils libreoffice-writer-nogui chromium)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -177,7 +177,9 @@ def test_east_asian_fonts_set_on_every_style(rendered):
         assert rfonts.get(W + "eastAsiaTheme") is None
         fonts[name] = rfonts.get(W + "eastAsia")
     assert fonts["Normal"] == "仿宋_GB2312"
-    assert fonts["heading 1"] == "黑体" and fonts["heading 2"] == "黑体"
+    # 公文 (GB/T 9704): 小标宋 titles, 黑体 一、, 楷体 （一）, 仿宋 (bold) 1.
+    assert fonts["heading 1"] == "方正小标宋简体" and fonts["heading 2"] == "黑体"
+    assert fonts["heading 3"] == "楷体_GB2312" and fonts["heading 4"] == "仿宋_GB2312"
     assert fonts["Table Text"] == "宋体"
     for name in ("Title", "TOC Heading", "toc 1", "toc 2", "Signature", "Table Title", "footer"):
         assert name in fonts
@@ -318,13 +320,17 @@ def test_template_script_writes_the_committed_skeleton(tmp_path):
 
 def test_word_styles_come_from_the_format_typography():
     """One statement of the typography makes both the PDF stylesheet and the Word styles."""
-    def normal(fmt):
+    def font(fmt, style_id="Normal"):
         styles = part(render_docx(sample_document(rows=1), fmt), "word/styles.xml")
-        st = styles.find(f"{W}style[@{W}styleId='Normal']/{W}rPr")
+        st = styles.find(f"{W}style[@{W}styleId='{style_id}']/{W}rPr")
         return st.find(W + "rFonts").get(W + "eastAsia"), st.find(W + "sz").get(W + "val")
 
-    assert normal(kezhou()) == ("仿宋_GB2312", "28")  # 四号
-    assert normal(get_format("national-2024")) == ("仿宋_GB2312", "32")  # 三号 (its typography.yaml)
+    # the shared base (公文, GB/T 9704): 仿宋 三号 body in every format
+    assert font(kezhou()) == ("仿宋_GB2312", "32")
+    assert font(get_format("national-2024")) == ("仿宋_GB2312", "32")
+    # a format's own typography.yaml: kezhou-2020's table titles are 三号, the base's 小二
+    assert font(kezhou(), "TableTitle") == ("宋体", "32")
+    assert font(get_format("national-2024"), "TableTitle") == ("宋体", "36")
 
 
 @pytest.mark.parametrize("rel", [

@@ -45,11 +45,15 @@ ensure_fontconfig()
 #: The only fonts a PDF may embed (family names as fontconfig reports them).
 ALLOWED_FONTS = frozenset({
     "Noto Serif CJK SC", "Noto Sans CJK SC", "SimSun", "SimHei", "FangSong", "FangSong_GB2312", "KaiTi",
+    "LXGW WenKai",  # 霞鹜文楷 (fonts-lxgw-wenkai): the free 楷体
 })
+# The weights of Noto Serif CJK SC from fonts-noto-cjk-extra (Light for 仿宋, SemiBold for 小标宋)
+# carry the weight in their family name ("Noto Serif CJK SC Light"); the style words below
+# are stripped before the allow-list is consulted, so they are allowed with the family.
 # The same fonts under their Chinese family names (the real fonts carry both).
 _ALLOWED_ALIASES = {"宋体": "SimSun", "黑体": "SimHei", "仿宋": "FangSong", "仿宋_GB2312": "FangSong_GB2312",
                     "楷体": "KaiTi", "楷体_GB2312": "KaiTi", "KaiTi_GB2312": "KaiTi"}
-_STYLE_WORDS = {"regular", "bold", "light", "medium", "semibold", "black", "thin", "extralight", "demilight",
+_STYLE_WORDS = {"regular", "bold", "light", "medium", "semibold", "semi", "demi", "extra", "ultra", "black", "thin", "extralight", "demilight",
                 "heavy", "book", "normal", "italic", "oblique"}
 
 
@@ -75,10 +79,10 @@ def font_allowed(name: str, extra: frozenset[str] | tuple[str, ...] = ()) -> boo
 
 # --- the CSS font stacks (kept in step with the templates' style.css) ------------
 
-SERIF_BODY = ("仿宋_GB2312", "FangSong", "仿宋", "Noto Serif CJK SC")
+SERIF_BODY = ("仿宋_GB2312", "FangSong", "仿宋", "Noto Serif CJK SC Light", "Noto Serif CJK SC")
 SERIF_TABLE = ("宋体", "SimSun", "Noto Serif CJK SC")
 SANS_HEADING = ("黑体", "SimHei", "Noto Sans CJK SC")
-KAI = ("楷体_GB2312", "KaiTi", "楷体", "Noto Serif CJK SC")
+KAI = ("楷体_GB2312", "KaiTi", "楷体", "LXGW WenKai", "Noto Serif CJK SC")
 STACKS = {"正文": SERIF_BODY, "表格": SERIF_TABLE, "标题": SANS_HEADING, "楷体": KAI}
 
 

@@ -169,7 +169,7 @@ _PARA_ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.
 # Style names the renderer uses (Word's built-in names where one exists).
 STYLES = {
     "normal": "Normal", "body": "Body Text", "list": "List Paragraph", "note": "Note", "signature": "Signature",
-    "h1": "heading 1", "h2": "heading 2", "h3": "heading 3",
+    "h1": "heading 1", "h2": "heading 2", "h3": "heading 3", "h4": "heading 4",
     "toc_title": "TOC Heading", "toc1": "toc 1", "toc2": "toc 2", "toc3": "toc 3",
     "table_number": "Table Number", "table_title": "Table Title", "inline_title": "Inline Table Title",
     "table_caption": "Table Caption",
@@ -178,7 +178,7 @@ STYLES = {
     "table_note": "Table Note", "table": "Disclosure Table",
 }
 _FALLBACK = {"inline_title": "table_title", "table_header_small": "table_header", "table_text_small": "table_text", "table_number": "table_caption",
-             "list": "body", "note": "body", "toc3": "toc2"}
+             "list": "body", "note": "body", "toc3": "toc2", "h4": "h3"}
 
 
 # --------------------------------------------------------------------------
@@ -367,7 +367,9 @@ class _BodyBuilder:
         self.prev = block
 
     def heading(self, h: Heading) -> None:
-        key = f"h{min(max(h.level, 1), 3)}"
+        # the model's level is the document's structure: 一、 → 2, （一） → 3, 1、 → 4 (Word's outline
+        # levels, shown in the navigation pane); deeper levels share heading 4
+        key = f"h{min(max(h.level, 1), 4)}"
         p = self._paragraph(h.text, key, align=h.align, page_break=True if h.page_break_before else None)
         if h.align in ("center", "right"):
             self._no_first_indent(p)

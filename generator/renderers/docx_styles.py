@@ -51,7 +51,7 @@ def variant(t: Typography) -> dict:
 
     body = t.style("正文")
     bs = size("正文", 14)
-    headings = [t.style(f"标题{i}") for i in (1, 2, 3)]
+    headings = [t.style(f"标题{i}") for i in (1, 2, 3, 4)]
     table = t.style("表格")
     ts = size("表格", 10.5)
     m, lm, f = t.margins, t.landscape_margins, t.footer
@@ -67,8 +67,8 @@ def variant(t: Typography) -> dict:
         "body_font": first("正文", "正文"),
         "body_size": bs,
         "body_line": _line(body, bs, 1.65),
-        "heading_fonts": tuple(first(f"标题{i}", "正文") for i in (1, 2, 3)),
-        "heading_sizes": tuple(size(f"标题{i}", bs) for i in (1, 2, 3)),
+        "heading_fonts": tuple(first(f"标题{i}", "正文") for i in (1, 2, 3, 4)),
+        "heading_sizes": tuple(size(f"标题{i}", bs) for i in (1, 2, 3, 4)),
         "heading_bold": tuple(bool(h.bold) for h in headings),
         "heading_center": tuple(h.align == "中" for h in headings),
         "title_font": first("封面标题", "标题1"),
@@ -173,7 +173,7 @@ def build_styles(v: dict, text_width: int) -> list[str]:
         para_style("Signature", "Signature", ppr(line=line, jc="right", right=two_chars),
                    rpr(v, bf, bs), next_id="Signature", ui=99),
     ]
-    for level in (1, 2, 3):
+    for level in (1, 2, 3, 4):
         font, size = v["heading_fonts"][level - 1], v["heading_sizes"][level - 1]
         center = v["heading_center"][level - 1]
         indent = {} if (center or level == 1) else {"first_chars": 200, "first_twips": int(size * 40)}
