@@ -108,6 +108,10 @@ class Typography(Spec):
     font_files: dict[FontName, str] = Field(default_factory=dict, alias="字体文件",
                                        description="格式文件夹中的字体文件：字体名 → 文件（如 fonts/FZXBSJW.TTF）")
     styles: dict[Literal[STYLE_KEYS], Style] = Field(alias="样式")  # type: ignore[valid-type]
+    table_start: Literal["接排", "另起一页"] = Field(
+        "接排", alias="公开表起页",
+        description="公开表从哪里开始：接排（接在上文之后；能放进半页的表不拆开，长表跨页时续页重复表头并在页眉注明“表X……（续）”），"
+                    "或另起一页（每张公开表从新的一页开始）")
 
     def style(self, key: str) -> Style:
         return self.styles.get(key, Style())  # type: ignore[call-overload]

@@ -113,6 +113,17 @@ def typography_css(t: Typography) -> str:
         f"  @bottom-center {{ content: {footer_content(f.text)}; font-family: {font_stack(t, f.font)}; "
         f"font-size: {f.size}; vertical-align: top; padding-top: {f.gap}; }} }}")
     rules.append(f"@page landscape {{ margin: {_margins(t.landscape_margins)}; }}")
+    # where a 公开表 starts (公开表起页); a table right after its part heading never breaks
+    if t.table_start == "另起一页":
+        rules.append(".table-block { break-before: page; }")
+    else:
+        rules.append(".table-block { margin-top: 8mm; }")
+    rules.append("h1 + .table-block, .cover + .table-block, .toc + .table-block { break-before: auto; margin-top: 0; }")
+    # the running head of a table's continuation pages: “表三 部门支出总体情况表（续）”
+    table = t.style("表格")
+    rules.append(f"@page {{ @top-center {{ content: string(table-continued, start); "
+                 f"font-family: {font_stack(t, t.style('表号').font or table.font)}; font-size: {table.size or '10.5pt'}; "
+                 f"vertical-align: bottom; padding-bottom: 5mm; }} }}")
     body = t.style("正文")
     for key, selector in SELECTORS.items():
         s = t.style(key)

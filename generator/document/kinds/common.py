@@ -8,6 +8,7 @@ they print comes from :mod:`generator.figures`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
@@ -90,15 +91,19 @@ class Builder:
         t.body = body
         t.data = self.data
         leaves = ([Leaf(["序号"], "seq", 2.5)] if spec.seq else []) + self.leaves
-        t.widths = list(spec.widths) if spec.widths else [max(1, round(l.em * 2)) for l in leaves]
         t.font_size = "small" if spec.small else "normal"
-        t.landscape = decide_landscape(spec.landscape, leaves, spec.small)
+        wanted = [float(w) for w in spec.widths] if spec.widths and len(spec.widths) == len(leaves) else [
+            l.em for l in leaves]
+        mins = min_widths(t.header + t.body, len(leaves), spec.small)
+        page = page_em(self.fmt.typography, spec.small)
+        t.landscape = decide_landscape(spec.landscape, leaves, spec.small, mins, page)
+        t.widths = table_widths(wanted, mins, page[1 if t.landscape else 0])
         t.empty = empty
         t.notes = [fill(n, vals) for n in spec.notes]
         if empty:
             statement = spec.empty or self.fmt.phrases["空表说明"]
             t.notes.append(fill(statement, {**vals, "标题": t.title}))
-        t.keep = spec.keep if spec.keep is not None else False
+        t.keep = spec.keep if spec.keep is not None else fits_half_page(t, self.fmt.typography, page)
         return t
 
 
@@ -146,18 +151,137 @@ def column_number_row(leaves: list[Leaf], seq: bool, mode: str) -> Row:
     return [H("栏次", colspan=max(lead, 1))] + [H(str(i)) for i in range(1, len(numbered) + 1)]
 
 
-#: Text width of an A4 page in em at the table font sizes (portrait, landscape), from the
-#: base margins; good enough to decide when a table needs the width of a landscape page.
-_PORTRAIT_EM = {"normal": 43.0, "small": 50.0}
+# ---------------------------------------------------------------- widths
+# Column widths are decided here, once, for both renderers: a column is never narrower
+# than its widest code or amount (nowrap cells: they must not break across lines in the
+# PDF nor in Word/LibreOffice), and a table whose columns cannot fit a portrait page
+# gets a landscape one. Text is measured in em of the table font: CJK characters are
+# 1 em; digits, Latin letters and punctuation at most 0.6 em (Noto Serif CJK's digits
+# are 0.55 em, Times New Roman's 0.5 em; bold a little wider).
+
+#: Cell padding plus borders and a safety margin, in em of the table font (PDF: 1.2 mm a
+#: side, small tables 0.8 mm; Word: 68 / 45 twips a side).
+_PAD_EM = {False: 0.9, True: 0.75}
+#: A column that holds wrapping text keeps room for this many characters a line.
+_TEXT_MIN_EM = {"name": 6.0, "text": 3.0, "seq": 1.5, "code": 1.5, "amount": 3.0}
+_PT_PER_MM = 72 / 25.4
 
 
-def decide_landscape(setting: str, leaves: Iterable[Leaf], small: bool) -> bool:
+def text_em(text: str) -> float:
+    """The width of ``text`` (its longest line) in em of its font, generously."""
+    widest = 0.0
+    for line in text.split("\n"):
+        w = 0.0
+        for ch in line:
+            if unicodedata.east_asian_width(ch) in ("W", "F"):
+                w += 1.0
+            elif ch == " ":
+                w += 0.3
+            else:
+                w += 0.6
+        widest = max(widest, w)
+    return widest
+
+
+def grid(rows: Sequence[Row]) -> list[list[tuple[int, Cell]]]:
+    """Each row's cells with the grid column they start in (rowspans from above skipped)."""
+    covered: dict[int, int] = {}  # column → rows still covered by a rowspan from above
+    out = []
+    for row in rows:
+        placed, col = [], 0
+        for cell in row:
+            while covered.get(col, 0) > 0:
+                col += 1
+            placed.append((col, cell))
+            for c in range(col, col + max(cell.colspan, 1)):
+                if cell.rowspan > 1:
+                    covered[c] = cell.rowspan
+            col += max(cell.colspan, 1)
+        out.append(placed)
+        for c in list(covered):
+            covered[c] -= 1
+            if covered[c] <= 0:
+                del covered[c]
+    return out
+
+
+def min_widths(rows: Sequence[Row], ncols: int, small: bool) -> list[float]:
+    """The narrowest each column may be (em of the table font): its widest unbreakable
+    cell (codes and amounts, with their indent) plus padding. Cells spanning several
+    columns share their width among them."""
+    pad = _PAD_EM[small]
+    mins = [pad + 1.0] * ncols
+    spans: list[tuple[int, int, float]] = []
+    for placed in grid(rows):
+        for col, cell in placed:
+            if not cell.nowrap or col >= ncols:
+                continue
+            need = text_em(cell.text) + cell.indent * 1.0 + pad
+            span = min(max(cell.colspan, 1), ncols - col)
+            if span == 1:
+                mins[col] = max(mins[col], need)
+            else:
+                spans.append((col, span, need))
+    for col, span, need in spans:
+        have = sum(mins[col:col + span])
+        if have < need:
+            for c in range(col, col + span):
+                mins[c] += (need - have) / span
+    return [round(m, 2) for m in mins]
+
+
+def page_em(t, small: bool) -> tuple[float, float]:
+    """The text width of a portrait and of a landscape A4 page in em of the table font."""
+    def mm(length: str) -> float:
+        number, unit = float(length[:-2]), length[-2:]
+        return number if unit == "mm" else number / _PT_PER_MM
+
+    size = (t.style("小表格").size or "9pt") if small else (t.style("表格").size or "10.5pt")
+    pt = float(size[:-2]) if size.endswith("pt") else mm(size) * _PT_PER_MM
+    em_mm = pt / _PT_PER_MM
+    portrait = 210 - mm(t.margins.left) - mm(t.margins.right)
+    landscape = 297 - mm(t.landscape_margins.left) - mm(t.landscape_margins.right)
+    return round(portrait / em_mm, 2), round(landscape / em_mm, 2)
+
+
+def decide_landscape(setting: str, leaves: Iterable[Leaf], small: bool, mins: Sequence[float] = (),
+                     page: tuple[float, float] = (43.0, 70.0)) -> bool:
+    """自动: landscape only when the columns cannot fit the portrait text width: each column
+    needs its widest code or amount, and room for three characters a line of its header
+    (six for a 科目名称). A landscape page is a page of its own (the orientation changes),
+    so a table that fits portrait stays portrait and flows with its neighbours."""
     if setting == "是":
         return True
     if setting == "否":
         return False
-    need = sum(l.em for l in leaves)
-    return need > _PORTRAIT_EM["small" if small else "normal"]
+    leaves = list(leaves)
+    floor = [max(m, _TEXT_MIN_EM.get(l.role, 2.0) + _PAD_EM[small]) for l, m in zip(leaves, mins)] or [0.0]
+    return sum(floor) > page[0]
+
+
+def table_widths(wanted: Sequence[float], mins: Sequence[float], avail: float) -> list[int]:
+    """Relative column widths (integers, tenths of an em of the page) in the proportions
+    ``wanted``, with no column below its minimum: columns that would be too narrow get
+    their minimum and the others share the rest. When even the minimums do not fit, the
+    minimums themselves (the renderers scale them to the page)."""
+    n = len(wanted)
+    if not n:
+        return []
+    mins = list(mins) if len(mins) == n else [0.0] * n
+    if sum(mins) >= avail:
+        return [max(1, round(m * 10)) for m in mins]
+    fixed: set[int] = set()
+    while True:
+        free = [i for i in range(n) if i not in fixed]
+        rest = avail - sum(mins[i] for i in fixed)
+        whole = sum(max(wanted[i], 0.01) for i in free)
+        out = {i: rest * max(wanted[i], 0.01) / whole for i in free}
+        low = [i for i in free if out[i] < mins[i]]
+        if not low or not free:
+            break
+        fixed.update(low)
+    widths = [mins[i] if i in fixed else out[i] for i in range(n)]
+    return [max(1, round(w * 10)) for w in widths]
 
 
 def code_parts(code: str) -> list[str]:
@@ -178,3 +302,31 @@ _SPACES = re.compile(r"\s+")
 
 def label_text(path: list[str]) -> str:
     return "/".join(_SPACES.sub("", p) for p in path if p)
+
+
+def fits_half_page(t: Table, typo, page: tuple[float, float]) -> bool:
+    """True when the table (title, captions, rows as they wrap, notes) takes at most half
+    the text height of its page: such a table is kept whole (不跨页) — moved to the next
+    page when it does not fit, which then leaves at most half a page empty."""
+    from ...renderers.docx_styles import _mm, _pt  # noqa: PLC0415 (typography lengths)
+
+    small = t.font_size == "small"
+    size = _pt((typo.style("小表格").size or "9pt") if small else (typo.style("表格").size or "10.5pt"), 10.5)
+    line_mm = size * 1.25 / _PT_PER_MM
+    avail_em = page[1 if t.landscape else 0]
+    whole = sum(t.widths) or 1
+    col_em = [w * avail_em / whole for w in t.widths]
+    pad = _PAD_EM[small]
+    height = 0.0
+    for placed in grid(t.header + t.body):
+        lines = 1
+        for col, cell in placed:
+            if cell.rowspan > 1:
+                continue
+            width = max(sum(col_em[col:col + max(cell.colspan, 1)]) - pad, 1.0)
+            lines = max(lines, sum(-(-max(text_em(part), 0.01) // width) for part in cell.text.split("\n")) or 1)
+        height += lines * line_mm + 1.4
+    height += 28.0 + 6.0 * len(t.notes)  # number, title, captions; notes
+    margins = typo.landscape_margins if t.landscape else typo.margins
+    text_height = (210 if t.landscape else 297) - _mm(margins.top) - _mm(margins.bottom)
+    return height <= text_height / 2
