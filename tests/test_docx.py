@@ -6,6 +6,7 @@ installs it) and is skipped only when it is not.
 """
 
 from __future__ import annotations
+import copy
 
 import io
 import os
@@ -16,6 +17,8 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
+
+from docx.text.paragraph import Paragraph as DocxParagraph
 
 import docx
 import pytest
@@ -94,9 +97,41 @@ def rendered():
     data = render_docx(doc, kezhou(), pages)
     document = open_docx(data)
     body = document.element.body
-    tables = {cell_text(tbl.find(f"{W}tr/{W}tc")): tbl for tbl in body.iter(W + "tbl")}
+    tables, identities, originals = {}, {}, {}
+    for tbl in body.iter(W + "tbl"):
+        # the table's identity (number, title, captions) is its first rows: kept apart here
+        grid = copy.deepcopy(tbl)
+        ident = [tr for tr in grid.findall(W + "tr") if _style_of(tr) in IDENTITY_STYLES]
+        for tr in ident:
+            grid.remove(tr)
+        key = cell_text(grid.find(f"{W}tr/{W}tc"))
+        tables[key], identities[key], originals[key] = grid, [(cell_text(tr), tr) for tr in ident], tbl
     return SimpleNamespace(doc=doc, data=data, document=document, body=body, tables=tables,
-                           xml=etree.tostring(body, encoding="unicode"))
+                           identities=identities, originals=originals, xml=etree.tostring(body, encoding="unicode"))
+
+
+IDENTITY_STYLES = {"TableNumber", "TableTitle", "InlineTableTitle", "TableCaption"}
+
+
+def _style_of(tr) -> str:
+    style = tr.find(f"{W}tc/{W}p/{W}pPr/{W}pStyle")
+    return "" if style is None else style.get(W + "val")
+
+
+def test_every_table_repeats_its_identity_on_continuation_pages(rendered):
+    """Number, title and captions are the table's first rows, repeated with the header rows
+    (w:tblHeader) on every page the table reaches, without rules (they look like the title
+    paragraphs above the grid)."""
+    for key, ident in rendered.identities.items():
+        assert ident, f"table {key} has no identity rows"
+        texts = [text for text, _ in ident]
+        for _, tr in ident:
+            assert tr.find(f"{W}trPr/{W}tblHeader") is not None
+            borders = tr.find(f"{W}tc/{W}tcPr/{W}tcBorders")
+            assert borders.find(W + "top").get(W + "val") == "nil"
+        rows = rendered.tables[key].findall(W + "tr")
+        assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None  # the column headers follow
+        assert any("编制部门" in t or "单位" in t for t in texts), texts
 
 
 def test_python_docx_opens_it_and_the_title_page_is_filled(rendered):
@@ -147,10 +182,10 @@ def test_spans_widths_alignment_bold_indent(rendered):
 def test_landscape_table_sits_in_a_landscape_section_with_the_footer(rendered):
     wide = rendered.tables["功能分类科目编码"]
     narrow = rendered.tables["项目"]
-    sect = section_of(rendered.body, wide)
+    sect = section_of(rendered.body, rendered.originals["功能分类科目编码"])
     assert is_landscape(sect)
     assert sect.find(W + "footerReference") is not None
-    assert not is_landscape(section_of(rendered.body, narrow))
+    assert not is_landscape(section_of(rendered.body, rendered.originals["项目"]))
     final = rendered.body.find(W + "sectPr")
     assert not is_landscape(final), "the document returns to portrait"
     # the landscape table is as wide as the landscape text area
@@ -228,10 +263,15 @@ def test_toc_prints_the_pdf_page_numbers_and_links_to_bookmarks(rendered):
     assert links == {"p1", "t1", "t2", "p2"} and links <= marks
 
 
+def all_paragraphs(document) -> list[DocxParagraph]:
+    """Every paragraph of the body, those in table cells too (python-docx lists only the top level)."""
+    return [DocxParagraph(p, document._body) for p in document.element.body.iter(W + "p")]
+
+
 def test_signature_and_table_captions(rendered):
     sig = [p for p in rendered.document.paragraphs if p.style.name == "Signature"]
     assert [p.text for p in sig] == ["测试局", "2020年1月25日"]
-    captions = [p for p in rendered.document.paragraphs if p.text == "编制部门：测试局\t单位：万元"]
+    captions = [p for p in all_paragraphs(rendered.document) if p.text == "编制部门：测试局\t单位：万元"]
     assert len(captions) == 2
     assert all(p.paragraph_format.tab_stops[0].position > 0 for p in captions)
 
@@ -403,34 +443,36 @@ def test_bookmark_names_are_valid_and_unique():
     assert [h.get(W + "anchor") for h in body.iter(W + "hyperlink")] == names
 
 
-def test_table_breaks_and_caption_row():
+@pytest.mark.parametrize("start", ["接排", "另起一页"])
+def test_table_breaks_and_caption_row(tmp_path, start):
+    """公开表起页: 接排 lets a table follow the text; 另起一页 starts each 公开表 on a new page,
+    except the one right after its part heading. Inline tables (绩效目标表) always flow."""
     def table(anchor, **kw):
         return Table(anchor=anchor, key="k", number="", title=f"表{anchor}", caption_left="编制部门：测试局",
                      header=[[Cell("项目"), Cell("金额")]], body=[[Cell("合计"), Cell("")]], **kw)
 
+    folder = _format_copy(tmp_path)
+    (folder / "typography.yaml").write_text(f"公开表起页: {start}\n", encoding="utf-8")
     doc = Document(title="t", department="d", year=2024, format_name="kezhou-2020", blocks=[
         Paragraph("正文。"),
         Heading("第二部分 公开表", 1, "p2"),
         table("a"),  # follows its part heading: same page
-        table("b", caption_lines=["预算年度：2024"]),  # starts a page
+        table("b", caption_lines=["预算年度：2024"]),  # 另起一页: starts a page
         Paragraph("说明。"),
         table("c", toc=False),  # inline (绩效目标表): flows with the text
     ])
-    document = open_docx(render_docx(doc, kezhou()))
-    titles = {p.text: p for p in document.paragraphs if p.style.name in ("Table Title", "Inline Table Title")}
+    document = open_docx(render_docx(doc, load_format(folder)))
+    titles = {p.text: p for p in all_paragraphs(document) if p.style.name in ("Table Title", "Inline Table Title")}
     assert titles["表c"].style.name == "Inline Table Title"
-    def breaks(p) -> bool:  # direct formatting, else the style chain
-        if p.paragraph_format.page_break_before is not None:
-            return p.paragraph_format.page_break_before
-        style = p.style
-        while style is not None and style.paragraph_format.page_break_before is None:
-            style = style.base_style
-        return bool(style and style.paragraph_format.page_break_before)
+
+    def breaks(title) -> bool:  # the paragraph just before the title's table carries the break
+        tbl = title._p.getparent().getparent().getparent()
+        before = tbl.getprevious()
+        return before is not None and before.find(f"{W}pPr/{W}pageBreakBefore") is not None
 
     assert not breaks(titles["表a"])
-    assert breaks(titles["表b"]) and titles["表b"].paragraph_format.page_break_before is None  # the style's 段前分页
+    assert breaks(titles["表b"]) == (start == "另起一页")
     assert not breaks(titles["表c"])
-    assert titles["表c"].paragraph_format.space_before is not None
-    row = next(p for p in document.paragraphs if "预算年度" in p.text)
+    row = next(p for p in all_paragraphs(document) if "预算年度" in p.text)
     assert row.text == "编制部门：测试局\t预算年度：2024\t单位：万元"
     assert [s.alignment for s in row.paragraph_format.tab_stops] == [WD_TAB_ALIGNMENT.CENTER, WD_TAB_ALIGNMENT.RIGHT]

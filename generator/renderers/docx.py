@@ -189,7 +189,7 @@ class _BodyBuilder:
     """Builds the body XML in a python-docx document that shares the template's part (styles)."""
 
     def __init__(self, tpl_docx, template_path: Path, doc: Document, portrait: "_Page", landscape: "_Page",
-                 pages, toc_switches: str):
+                 pages, toc_switches: str, new_page_tables: bool = False):
         self.tpl_docx = tpl_docx
         body = tpl_docx.element.body
         final = body.find(qn("w:sectPr"))
@@ -200,6 +200,7 @@ class _BodyBuilder:
         self.landscape = landscape
         self.pages = pages
         self.toc_switches = toc_switches
+        self.new_page_tables = new_page_tables
         # What ``tpl.new_subdoc()`` makes for an empty subdocument, without docxcompose:
         # a python-docx document of its own whose part (styles) is the template's.
         element = parse_xml(f"<w:document {nsdecls('w', 'r')}><w:body/></w:document>")
@@ -418,61 +419,68 @@ class _BodyBuilder:
     # -- tables ------------------------------------------------------------
 
     def table(self, t: Table) -> None:
+        """A table whose identity (number, title, captions) is its first rows, repeated with
+        the header rows on every page the table reaches (``w:tblHeader``): a continuation
+        page says which table it is, in Word, WPS and LibreOffice alike. The identity rows
+        have no rules, so the first page looks as the PDF does (title paragraphs above
+        the grid); the title keeps its style, so the 目录 field finds it."""
         page = self.landscape if t.landscape else self.portrait
         width = page.text_width
-        # A table starts a page (the styles' 段前分页) unless it follows its part heading or is
-        # an inline table (not in the 目录, e.g. 绩效目标表), which flows with the text — as in the PDF.
+        # A 公开表 starts a page only when the typography says so (公开表起页: 另起一页) and it does
+        # not follow its part heading; inline tables (not in the 目录, e.g. 绩效目标表) flow with the text.
         inline = not t.toc
         after_part_heading = isinstance(self.prev, Heading) and self.prev.level == 1
-        first = True
-
-        def block_paragraph(text, key, **kw):
-            nonlocal first
-            if first and inline:
-                self.gap = max(self.gap, Mm(4))
-            if not first or inline or after_part_heading:
-                page_break = False
-            else:  # the table's styles decide (段前分页); a caption row opening the block says so itself
-                page_break = True if key == "table_caption" else None
-            p = self._paragraph(text, key, page_break=page_break, **kw)
-            if first:
-                self._bookmark(p._p, t.anchor)
-            first = False
-            return p
-
+        new_page = self.pending_break or (self.new_page_tables and not inline and not after_part_heading)
+        if self.section_has_content:
+            # a 1pt paragraph before the table carries the page break (Word ignores 段前分页
+            # inside a table) or the space between two tables that follow each other
+            gap = Mm(4) if inline else Mm(6)
+            spacer = parse_xml(
+                f'<w:p {nsdecls("w")}><w:pPr>{"<w:pageBreakBefore/>" if new_page else ""}'
+                f'<w:spacing w:before="{0 if new_page else int(gap.twips)}" '
+                f'w:after="0" w:line="20" w:lineRule="exact"/>'
+                f'<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>')
+            self.body.append(spacer)
+        self.pending_break = False
+        self.gap = 0
+        identity: list[tuple[str, str, bool]] = []  # (text, style key, caption with tab stops)
         if t.number:
-            block_paragraph(t.number, "table_number")
+            identity.append((t.number, "table_number", False))
         if t.title:
-            block_paragraph(t.title, "inline_title" if inline else "table_title")
+            identity.append((t.title, "inline_title" if inline else "table_title", False))
         if t.caption_left or t.caption_right or t.caption_lines:
-            # one caption row: left | caption lines (centred) | right, on tab stops of this page's width
             lines = [_clean(x) for x in t.caption_lines]
             middle = ("\t" + "\n\t".join(lines)) if lines else ""
-            p = block_paragraph(f"{_clean(t.caption_left)}{middle}\t{_clean(t.caption_right)}", "table_caption")
-            if lines:
-                p.paragraph_format.tab_stops.add_tab_stop(Twips(width // 2), WD_TAB_ALIGNMENT.CENTER)
-            p.paragraph_format.tab_stops.add_tab_stop(Twips(width), WD_TAB_ALIGNMENT.RIGHT)
-        tbl = self._table_xml(t, width)
+            identity.append((f"{_clean(t.caption_left)}{middle}\t{_clean(t.caption_right)}", "table_caption", bool(lines)))
+        tbl = self._table_xml(t, width, identity)
         if tbl is not None and t.keep:
             # Word keeps a table on one page when every row but the last is "keep with next"
             for tr in tbl.findall(W_NS + "tr")[:-1]:
-                for ppr in tr.iter(W_NS + "pPr"):
-                    keep_next = etree.Element(W_NS + "keepNext")
-                    ppr.find(W_NS + "pStyle").addnext(keep_next)
+                _keep_next(tr)
+        elif tbl is not None:
+            # never the header alone at a page foot: it goes with the first two rows
+            rows = tbl.findall(W_NS + "tr")
+            heads = sum(1 for tr in rows if tr.find(f"{W_NS}trPr/{W_NS}tblHeader") is not None)
+            for tr in rows[:min(heads + 2, len(rows) - 1)]:
+                _keep_next(tr)
         if tbl is not None:
             self.body.append(tbl)
             self.section_has_content = True
+        first = tbl is None
         for note in t.notes:
-            block_paragraph(note, "table_note")
+            p = self._paragraph(note, "table_note", page_break=False)
+            if first:
+                self._bookmark(p._p, t.anchor)
+                first = False
         if inline:
             self.gap = Mm(6)
 
-    def _table_xml(self, t: Table, width: int):
+    def _table_xml(self, t: Table, width: int, identity=()):
         rows = [*t.header, *t.body]
-        if not rows:
+        if not rows and not identity:
             return None
         placed = _place(rows)
-        ncols = max([t.ncols] + [sum(span for _, span, _, _ in r) for r in placed])
+        ncols = max([t.ncols, 1 if identity else 0] + [sum(span for _, span, _, _ in r) for r in placed])
         if ncols == 0:
             return None
         widths = _absolute_widths(t.widths, ncols, width)
@@ -496,6 +504,44 @@ class _BodyBuilder:
         grid = _sub(tbl, "tblGrid")
         for w in widths:
             _sub(grid, "gridCol", w=w)
+        for i, (text, key, centred_tab) in enumerate(identity):
+            tr = _sub(tbl, "tr")
+            trpr = _sub(tr, "trPr")
+            _sub(trpr, "cantSplit")
+            _sub(trpr, "tblHeader")
+            tc = _sub(tr, "tc")
+            tcpr = _sub(tc, "tcPr")
+            _sub(tcpr, "tcW", w=sum(widths), type="dxa")
+            if ncols > 1:
+                _sub(tcpr, "gridSpan", val=ncols)
+            borders = _sub(tcpr, "tcBorders")
+            last = i == len(identity) - 1 and bool(rows)
+            for side in ("top", "left", "bottom", "right"):
+                if side == "bottom" and last:
+                    _sub(borders, side, val="single", sz=6, space=0, color="000000")
+                else:
+                    _sub(borders, side, val="nil")
+            mar = _sub(tcpr, "tcMar")
+            for side in ("left", "right"):
+                _sub(mar, side, w=0, type="dxa")
+            _sub(tcpr, "vAlign", val="bottom")
+            style = self.styles[key]
+            p = self.sub.add_paragraph()
+            p._p.get_or_add_pPr().get_or_add_pStyle().val = style.style_id
+            if _style_breaks(style):
+                p.paragraph_format.page_break_before = False
+            text = _clean(text)
+            if text:
+                _add_text(p._p.add_r(), text)
+            if key == "table_caption":
+                if centred_tab:
+                    p.paragraph_format.tab_stops.add_tab_stop(Twips(sum(widths) // 2), WD_TAB_ALIGNMENT.CENTER)
+                p.paragraph_format.tab_stops.add_tab_stop(Twips(sum(widths)), WD_TAB_ALIGNMENT.RIGHT)
+            if i == 0:
+                self._bookmark(p._p, t.anchor)
+            if p._p.getparent() is not None:
+                p._p.getparent().remove(p._p)
+            tc.append(p._p)
         nhead = len(t.header)
         for index, slots in enumerate(placed):
             is_head = index < nhead
@@ -547,6 +593,18 @@ class _BodyBuilder:
         """The body's children as XML text (prefix ``w:`` as in every Word part)."""
         xml = etree.tostring(self.body, encoding="unicode")
         return re.sub(r"^<w:body[^>]*>|</w:body>$", "", xml)  # (an empty body: "<w:body .../>" → "")
+
+
+def _keep_next(tr) -> None:
+    """Every paragraph of the row keeps with the next (Word keeps rows together this way)."""
+    for ppr in tr.iter(W_NS + "pPr"):
+        if ppr.find(W_NS + "keepNext") is None:
+            keep_next = etree.Element(W_NS + "keepNext")
+            style = ppr.find(W_NS + "pStyle")
+            if style is not None:
+                style.addnext(keep_next)
+            else:
+                ppr.insert(0, keep_next)
 
 
 def _inherited(style, attr: str, default):
@@ -788,7 +846,8 @@ def render_docx(doc: Document, fmt: Format, pages) -> bytes:
     portrait = _page_from(fmt.typography, False)
     landscape = _page_from(fmt.typography, True)
     _apply_typography(tpl_docx, fmt, portrait)
-    builder = _BodyBuilder(tpl_docx, path, doc, portrait, landscape, pages, _toc_switches(fmt))
+    builder = _BodyBuilder(tpl_docx, path, doc, portrait, landscape, pages, _toc_switches(fmt),
+                           fmt.typography.table_start == "另起一页")
     cover = None
     for block in doc.blocks:
         if isinstance(block, TitlePage) and cover is None:

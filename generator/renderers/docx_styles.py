@@ -93,7 +93,7 @@ def variant(t: Typography) -> dict:
         "footer_font": t.families(f.font)[0] if t.families(f.font) else "宋体",
         "footer_size": fsize,
         "inline_title_size": size("内嵌表格标题", 16),
-        "table_new_page": True,
+        "table_new_page": False,  # where a table starts is the renderer's (公开表起页), not the style's
         "margins": margins(m),
         "landscape_margins": margins(lm),
     }
