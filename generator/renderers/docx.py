@@ -50,6 +50,7 @@ from ..document.model import Cell, Document, Heading, PageBreak, Paragraph, Tabl
 from ..errors import Location, Problem, RenderError, TemplateError
 from ..formats import Format
 from . import docx_styles, register
+from .breaks import cover_lines
 
 # --------------------------------------------------------------------------
 # Text
@@ -860,7 +861,7 @@ def render_docx(doc: Document, fmt: Format, pages) -> bytes:
         "doc": _View(title=_markup(doc.title), department=_markup(doc.department), year=doc.year,
                      author=_markup(doc.author or doc.department), format_name=_markup(doc.format_name),
                      lang=_markup(doc.lang)),
-        "cover": (_View(title=_markup(cover.title), subtitle=_markup(cover.subtitle), org=_markup(cover.org),
+        "cover": (_View(title=_markup("\n".join(cover_lines(_clean(cover.title), fmt.typography))), subtitle=_markup(cover.subtitle), org=_markup(cover.org),
                         date=_markup(cover.date)) if cover else None),
         "cover_pages": 1 if cover else 0,
         "页脚": Markup(_FOOTER_MARK),

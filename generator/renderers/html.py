@@ -19,6 +19,7 @@ from ..errors import Location, Problem, TemplateError
 from ..formats import Format, builtin_templates_dir
 from ..formats.templating import sandbox
 from . import register
+from .breaks import break_lines, cover_width_em
 from .style import stylesheet
 
 
@@ -42,7 +43,7 @@ def _kind(block: object) -> str:
 @functools.lru_cache(maxsize=16)
 def _environment(folder: str, digest: str) -> jinja2.Environment:
     return sandbox([Path(folder), builtin_templates_dir() / "_base"], autoescape=True,
-                   filters={"col_widths": _col_widths, "block_kind": _kind})
+                   filters={"col_widths": _col_widths, "block_kind": _kind, "break_lines": break_lines})
 
 
 @functools.lru_cache(maxsize=16)
@@ -60,7 +61,8 @@ def render_html(doc: Document, fmt: Format, *, inline_css: bool = True) -> str:
     manifest = Location(str(fmt.manifest_path))
     try:
         template = _environment(str(fmt.folder), fmt.digest).get_template(name)
-        return template.render(doc=doc, css=stylesheet_text(fmt) if inline_css else "")
+        return template.render(doc=doc, css=stylesheet_text(fmt) if inline_css else "",
+                               cover_em=cover_width_em(fmt.typography))
     except jinja2.TemplateNotFound as exc:
         why = f"：{exc.message}" if getattr(exc, "message", None) and exc.message != name else ""
         raise TemplateError(problems=[Problem("format.template", f"找不到 HTML 模板“{name}”{why}", manifest)]) from None

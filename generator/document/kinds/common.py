@@ -156,8 +156,9 @@ def column_number_row(leaves: list[Leaf], seq: bool, mode: str) -> Row:
 # than its widest code or amount (nowrap cells: they must not break across lines in the
 # PDF nor in Word/LibreOffice), and a table whose columns cannot fit a portrait page
 # gets a landscape one. Text is measured in em of the table font: CJK characters are
-# 1 em; digits, Latin letters and punctuation at most 0.6 em (Noto Serif CJK's digits
-# are 0.55 em, Times New Roman's 0.5 em; bold a little wider).
+# 1 em; digits, Latin letters and punctuation 0.65 em (Noto Serif CJK's digits are
+# 0.55 em, Times New Roman's 0.5 em, and DejaVu Serif's — what LibreOffice shows for
+# Times New Roman on a machine without it — 0.64 em).
 
 #: Cell padding plus borders and a safety margin, in em of the table font (PDF: 1.2 mm a
 #: side, small tables 0.8 mm; Word: 68 / 45 twips a side).
@@ -178,7 +179,7 @@ def text_em(text: str) -> float:
             elif ch == " ":
                 w += 0.3
             else:
-                w += 0.6
+                w += 0.65
         widest = max(widest, w)
     return widest
 
