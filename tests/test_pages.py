@@ -1,0 +1,143 @@
+"""Every page of every example PDF, as a reviewer reads it (issue 13).
+
+Both examples are built through the front door (``disclose build``), each in its own
+format and in classic-2016, once per test session; every page is read back with
+pdfplumber (tests/pagecheck.py) and must show:
+
+- no code or amount broken across lines;
+- on every page that continues a table, the table's identity above it
+  (“表三 部门支出总体情况表（续）” in the running head, the header rows repeated);
+- no page more than half empty, except the page before a part title (第二部分 …),
+  the last page, and the page before a page of the other orientation (a landscape
+  table needs a page of its own: the content before it cannot be moved after it
+  without changing the format's order).
+
+The DOCX of one example is also laid out by LibreOffice (``soffice --headless``) and
+checked for broken codes and amounts.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.document.build import build_document
+from generator.document.model import Heading
+from generator.formats import get_format
+from generator.pipeline import check_file
+
+from pagecheck import read
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = {"克州机要保密局-2020": "kezhou-2020", "山海关区委办公室-2024": "national-2024"}
+CASES = [(name, fmt) for name, own in EXAMPLES.items() for fmt in (own, "classic-2016")]
+
+
+def _disclose(*args: str) -> None:
+    exe = ROOT / ".venv" / "bin" / "disclose"
+    run = subprocess.run([str(exe) if exe.exists() else "disclose", "build", *args, "-j", "2"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """Both examples in their own formats, and both in classic-2016: two builds of two files."""
+    tmp = tmp_path_factory.mktemp("pages")
+    files = [str(ROOT / "departments" / f"{name}.yaml") for name in EXAMPLES]
+    _disclose(*files, "-o", str(tmp / "own"))
+    _disclose(*files, "-f", "classic-2016", "-o", str(tmp / "classic"))
+    out = {}
+    for name, fmt in CASES:
+        folder = tmp / ("classic" if fmt == "classic-2016" else "own")
+        year = name.rsplit("-", 1)[1]
+        pdf = next(p for p in folder.rglob("*.pdf") if year in p.name)
+        out[(name, fmt)] = (pdf, pdf.with_suffix(".docx"))
+    return out
+
+
+_PAGES: dict = {}
+
+
+def pages_of(built, name: str, fmt: str):
+    key = (name, fmt)
+    if key not in _PAGES:
+        _PAGES[key] = read(built[key][0], get_format(fmt).typography)
+    return _PAGES[key]
+
+
+@functools.lru_cache(maxsize=None)
+def _document(name: str, fmt: str):
+    checked = check_file(ROOT / "departments" / f"{name}.yaml", format_name=fmt)
+    return build_document(checked.fig, checked.fmt)
+
+
+def _part_titles(name: str, fmt: str) -> list[str]:
+    return [b.text for b in _document(name, fmt).blocks if isinstance(b, Heading) and b.level == 1]
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.mark.parametrize("name,fmt", CASES)
+def test_no_code_or_amount_breaks_across_lines(built, name, fmt):
+    pages = pages_of(built, name, fmt)
+    broken = [(p.number, pair) for p in pages for pair in p.split_numbers]
+    assert not broken, f"codes/amounts split across lines (page, (upper, lower)): {broken}"
+
+
+@pytest.mark.parametrize("name,fmt", CASES)
+def test_continuation_pages_name_their_table(built, name, fmt):
+    doc = _document(name, fmt)
+    pages = pages_of(built, name, fmt)
+    continued = [p for p in pages if p.starts_with_table]
+    assert continued, "the examples have tables longer than a page: some page must continue one"
+    titles = {_squash(f"{t.number}{t.title}") for t in doc.tables()}
+    for p in continued:
+        assert p.head.endswith("（续）"), f"page {p.number} continues a table but its head says {p.head!r}"
+        assert _squash(p.head[:-3]) in titles, f"page {p.number}: {p.head!r} names no table"
+        # the table named is the one printed last before this page
+        before = "".join(_squash(q.text) for q in pages[:p.number - 1])
+        last = max(titles, key=lambda t: before.rfind(t))
+        assert _squash(p.head[:-3]) == last, f"page {p.number}: head {p.head!r}, last table before it {last!r}"
+    for p in pages:
+        if not p.starts_with_table:
+            assert "（续）" not in p.head, f"page {p.number} starts no continued table but says {p.head!r}"
+
+
+@pytest.mark.parametrize("name,fmt", CASES)
+def test_no_page_is_more_than_half_empty(built, name, fmt):
+    pages = pages_of(built, name, fmt)
+    parts = {_squash(t) for t in _part_titles(name, fmt)}
+    half_empty = []
+    for p, nxt in zip(pages[:-1], pages[1:]):
+        if p.fill >= 0.5:
+            continue
+        if _squash(nxt.first_line) in parts or any(_squash(nxt.text).startswith(t) for t in parts):
+            continue  # the page before a part title
+        if nxt.landscape != p.landscape:
+            continue  # the page before the other orientation
+        half_empty.append((p.number, p.fill, p.first_line[:20]))
+    assert not half_empty, f"pages more than half empty (page, fill, first line): {half_empty}"
+
+
+def test_docx_as_libreoffice_lays_it_out_breaks_no_code_or_amount(built, tmp_path):
+    name, fmt = "山海关区委办公室-2024", "national-2024"
+    docx = built[(name, fmt)][1]
+    env = {**os.environ, "FONTCONFIG_FILE": str(ROOT / "generator" / "fonts" / "fonts.conf"),
+           "HOME": str(tmp_path)}
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(docx)], capture_output=True, env=env, timeout=300, check=True)
+    pages = read(tmp_path / (docx.stem + ".pdf"), get_format(fmt).typography)
+    assert len(pages) > 20
+    broken = [(p.number, pair) for p in pages for pair in p.split_numbers]
+    assert not broken, f"codes/amounts split across lines in LibreOffice (page, (upper, lower)): {broken}"
+    # continuation pages repeat the table's identity rows (number/title/captions) and header
+    for p in pages:
+        if p.starts_with_table:
+            pytest.fail(f"page {p.number} starts with a bare grid: the identity rows did not repeat")
