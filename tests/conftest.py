@@ -59,3 +59,10 @@ def write(tmp_path):
             p.write_text(data if isinstance(data, str) else dump(data), encoding="utf-8")
         return p
     return _write
+
+
+@pytest.fixture(scope="session")
+def built_examples(tmp_path_factory):
+    """Both example PDFs/DOCX built once per session through ``disclose build`` (tests/pagecheck.py)."""
+    from pagecheck import build_examples
+    return build_examples(tmp_path_factory.mktemp("examples"), ROOT)

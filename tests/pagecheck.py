@@ -21,6 +21,32 @@ from dataclasses import dataclass, field
 import pdfplumber
 
 MM = 72 / 25.4
+EXAMPLES = {"克州机要保密局-2020": "kezhou-2020", "山海关区委办公室-2024": "national-2024"}
+CASES = [(name, fmt) for name, own in EXAMPLES.items() for fmt in (own, "classic-2016")]
+
+
+def build_examples(tmp, root) -> dict:
+    """Both examples in their own formats and both in classic-2016 (two ``disclose build``
+    runs of two files): (example, format) → (PDF, DOCX)."""
+    import subprocess
+    from pathlib import Path
+
+    def disclose(*args: str) -> None:
+        exe = Path(root) / ".venv" / "bin" / "disclose"
+        run = subprocess.run([str(exe) if exe.exists() else "disclose", "build", *args, "-j", "2"],
+                             capture_output=True, text=True)
+        assert run.returncode == 0, run.stdout + run.stderr
+
+    files = [str(Path(root) / "departments" / f"{name}.yaml") for name in EXAMPLES]
+    disclose(*files, "-o", str(tmp / "own"))
+    disclose(*files, "-f", "classic-2016", "-o", str(tmp / "classic"))
+    out = {}
+    for name, fmt in CASES:
+        folder = tmp / ("classic" if fmt == "classic-2016" else "own")
+        year = name.rsplit("-", 1)[1]
+        pdf = next(p for p in folder.rglob("*.pdf") if year in p.name)
+        out[(name, fmt)] = (pdf, pdf.with_suffix(".docx"))
+    return out
 NUMBER = re.compile(r"^[-−]?[\d,]*\d(?:\.\d+)?%?$")
 
 
