@@ -193,3 +193,62 @@ def test_missing_fonts_and_harfbuzz_subset_are_reported(monkeypatch):
     assert any(m.startswith("警告") and "libharfbuzz-subset0" in m and "15–20 秒" in m for m in messages)
     with pytest.raises(EnvironmentProblem, match="fonts-noto-cjk"):
         fonts.require_fonts()
+
+
+def _free_font_file() -> Path:
+    """A real font file on this machine with CJK glyphs, installed by scripts/setup.sh."""
+    for family in ("LXGW WenKai Mono", "LXGW WenKai", "Noto Sans CJK SC"):
+        for file, index, _style in fonts.font_files(family):
+            if index == 0 and file.lower().endswith((".ttf", ".otf")):
+                return Path(file)
+    raise AssertionError("scripts/setup.sh installs fonts-lxgw-wenkai: no .ttf/.otf CJK font found")
+
+
+def test_a_format_own_font_file_is_embedded_in_the_pdf_and_named_in_the_docx(tmp_path):
+    """A bureau's licensed font (here a free file under another family name, 机关标宋) in
+    the format folder: the build uses it for the titles, the PDF embeds it, the DOCX names it."""
+    from fontTools.ttLib import TTFont
+
+    source = _free_font_file()
+    folder = tmp_path / "formats" / "kezhou-2020"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "templates" / "kezhou-2020", folder)
+    (folder / "fonts").mkdir()
+    shutil.copyfile(source, folder / "fonts" / "biaosong.ttf")
+    (folder / "typography.yaml").write_text(
+        "字体文件:\n  机关标宋: fonts/biaosong.ttf\n"
+        "字体:\n  标宋: [\"机关标宋\", \"Noto Serif CJK SC\"]\n", encoding="utf-8")
+    with TTFont(source, lazy=True) as font:
+        postscript = font["name"].getDebugName(6)
+    department = Path(__file__).resolve().parent.parent / "departments" / "克州机要保密局-2020.yaml"
+    out = tmp_path / "out"
+    exe = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "disclose"
+    run = subprocess.run([str(exe) if exe.exists() else "disclose", "build", str(department), "--templates",
+                          str(tmp_path / "formats"), "-f", "kezhou-2020", "-o", str(out), "-j", "1"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    pdf = next(out.rglob("*.pdf"))
+    listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    embedded = [line.split()[0] for line in listing.splitlines()[2:]]
+    # WeasyPrint embeds an @font-face font under the family it was registered as (other
+    # versions use the file's PostScript name): either way the format's file, subset
+    assert any(name.split("+", 1)[-1] in ("机关标宋", postscript) for name in embedded), (postscript, embedded)
+    # without the format's file the same build embeds no such font
+    assert not any("机关标宋" in name or postscript in name for name in _fonts_of_builtin_build())
+    assert all(line.split()[-5] == "yes" for line in listing.splitlines()[2:]), listing  # every font embedded
+    import zipfile
+    with zipfile.ZipFile(pdf.with_suffix(".docx")) as z:
+        styles = z.read("word/styles.xml").decode("utf-8")
+    assert 'w:eastAsia="机关标宋"' in styles
+
+
+def _fonts_of_builtin_build() -> list[str]:
+    from generator.formats import get_format as _get
+    from generator.pipeline import check_file as _check
+    from generator.document.build import build_document as _build
+
+    department = Path(__file__).resolve().parent.parent / "departments" / "克州机要保密局-2020.yaml"
+    checked = _check(department)
+    doc = _build(checked.fig, checked.fmt)
+    from generator.renderers.pagination import paginate
+    rendered = paginate(doc, _get("kezhou-2020")).layout
+    return sorted({font.family for font in rendered.fonts.values()})

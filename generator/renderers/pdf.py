@@ -23,6 +23,7 @@ only re-did the first (same bytes), and zlib level 9 (level 6: +0.2 % size).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -339,9 +340,25 @@ def _check_fonts(rendered, doc: Document, fmt: Format) -> None:
 
 
 def format_fonts(fmt: Format) -> frozenset[str]:
-    """Every family the format's typography names (its stacks and its own font files)."""
+    """Every family the format's typography names (its stacks and its own font files), and
+    the names the format's own font files give themselves (the PDF embeds a font under its
+    PostScript name, e.g. ``FZXBSJW--GB1-0`` for a file registered as 方正小标宋简体)."""
     t = fmt.typography
-    return frozenset(f for stack in t.fonts.values() for f in stack) | frozenset(t.font_files)
+    own = frozenset(name for _family, path in own_font_files(fmt) for name in _names_in_file(path))
+    return frozenset(f for stack in t.fonts.values() for f in stack) | frozenset(t.font_files) | own
+
+
+@functools.lru_cache(maxsize=64)
+def _names_in_file(path: str) -> tuple[str, ...]:
+    """Family, full and PostScript names of a font file (name IDs 1, 4, 6, 16)."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(path, fontNumber=0, lazy=True) as font:
+            names = {str(rec.toUnicode()).strip() for rec in font["name"].names if rec.nameID in (1, 4, 6, 16)}
+    except Exception:  # unreadable: nothing extra is allowed
+        return ()
+    return tuple(sorted(n for n in names if n))
 
 
 def font_stacks(fmt: Format) -> tuple[tuple[str, ...], ...]:
