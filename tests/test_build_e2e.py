@@ -19,7 +19,7 @@ from generator.document.build import build_document
 from generator.document.model import Paragraph
 from generator.pipeline import check_file
 
-ALLOWED_FONTS = ("NotoSerifCJKSC", "NotoSansCJKSC", "SimSun", "SimHei", "FangSong", "KaiTi")
+ALLOWED_FONTS = ("NotoSerifCJKSC", "NotoSansCJKSC", "SimSun", "SimHei", "FangSong", "KaiTi", "LXGWWenKai")
 FOOTER = re.compile(r"第\d+页共\d+页|—\d+—")
 
 
@@ -79,6 +79,10 @@ def test_docx_and_pdf_say_the_same_thing(built):
     # repeats by design: 目录 leader dots and table header rows repeated on continuation pages
     pdf = re.sub(r"\.{3,}", "", pdf)
     docx = re.sub(r"\.{3,}", "", docx)
+    # the PDF's running heads of continuation pages (“表三部门支出总体情况表（续）”); the DOCX
+    # repeats the table's identity rows instead, which Word lays out (not in the file twice)
+    for t in built.doc.tables():
+        pdf = pdf.replace(squash(f"{t.number}{t.title}（续）"), "")
     assert not (Counter(docx) - Counter(pdf))
     header_chars = {ch for t in built.doc.tables() for row in t.header for c in row for ch in squash(c.text)}
     extra = Counter(pdf) - Counter(docx)
@@ -132,7 +136,8 @@ def test_same_yaml_twice_gives_identical_pdf(built, tmp_path):
 
 
 def test_pdf_size_and_metadata(built):
-    assert built.pdf.stat().st_size < 1_000_000
+    # the 公文 faces (仿宋-like Light, 小标宋-like SemiBold, 楷体 LXGW WenKai) add about 250 KB of subsets
+    assert built.pdf.stat().st_size < 1_500_000
     with pdfplumber.open(built.pdf) as pdf:
         meta = pdf.metadata
     assert built.fig.dept.name in meta.get("Title", "")

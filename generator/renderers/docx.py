@@ -350,8 +350,10 @@ class _BodyBuilder:
 
     # -- blocks ------------------------------------------------------------
 
-    def add(self, block) -> None:
-        self._enter(isinstance(block, Table) and block.landscape)
+    def add(self, block, next_block=None) -> None:
+        # a heading right before a landscape table goes onto the table's landscape page
+        leads = isinstance(block, Heading) and isinstance(next_block, Table) and next_block.landscape
+        self._enter((isinstance(block, Table) and block.landscape) or leads)
         if isinstance(block, Heading):
             self.heading(block)
         elif isinstance(block, Paragraph):
@@ -850,11 +852,12 @@ def render_docx(doc: Document, fmt: Format, pages) -> bytes:
     builder = _BodyBuilder(tpl_docx, path, doc, portrait, landscape, pages, _toc_switches(fmt),
                            fmt.typography.table_start == "另起一页")
     cover = None
-    for block in doc.blocks:
+    blocks = list(doc.blocks)
+    for i, block in enumerate(blocks):
         if isinstance(block, TitlePage) and cover is None:
             cover = block
             continue
-        builder.add(block)
+        builder.add(block, blocks[i + 1] if i + 1 < len(blocks) else None)
     ends_landscape = builder.finish()
 
     context = {
