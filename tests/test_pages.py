@@ -122,3 +122,30 @@ def test_docx_as_libreoffice_lays_it_out_breaks_no_code_or_amount(built, tmp_pat
     for p in pages:
         if p.starts_with_table:
             pytest.fail(f"page {p.number} starts with a bare grid: the identity rows did not repeat")
+
+
+LONG_NAME = "新疆维吾尔自治区克孜勒苏柯尔克孜自治州党委机要保密工作领导小组办公室"
+
+
+def test_a_long_cover_title_breaks_between_words(minimal, write, tmp_path):
+    """The cover title of a long department name breaks after its units (自治区 / 自治州 /
+    领导小组办公室), never inside a word (领导小/组办公室), in the PDF and in the DOCX."""
+    import zipfile
+
+    import pdfplumber
+
+    minimal["部门"] = LONG_NAME
+    source = write(minimal)
+    exe = ROOT / ".venv" / "bin" / "disclose"
+    run = subprocess.run([str(exe) if exe.exists() else "disclose", "build", str(source), "-o", str(tmp_path / "out"),
+                          "-j", "1"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    pdf = next((tmp_path / "out").rglob("*.pdf"))
+    with pdfplumber.open(pdf) as doc:
+        lines = [_squash(line) for line in (doc.pages[0].extract_text() or "").splitlines()]
+    title = lines[:3]
+    assert title == ["新疆维吾尔自治区", "克孜勒苏柯尔克孜自治州", "党委机要保密工作领导小组办公室"], lines
+    with zipfile.ZipFile(pdf.with_suffix(".docx")) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    for line in title:
+        assert f">{line}<" in xml, line  # each line its own text run, separated by <w:br/>
