@@ -252,3 +252,30 @@ def _fonts_of_builtin_build() -> list[str]:
     from generator.renderers.pagination import paginate
     rendered = paginate(doc, _get("kezhou-2020")).layout
     return sorted({font.family for font in rendered.fonts.values()})
+
+
+@pytest.mark.parametrize("start", ["接排", "另起一页"])
+def test_where_a_table_starts_is_the_typography_choice(tmp_path, start):
+    """公开表起页: 接排 lets small tables share a page; 另起一页 starts each on a new page
+    (but never leaves the part heading alone: the first table follows it)."""
+    from generator.document.model import Cell, Heading, Table
+    from generator.formats import load_format
+    from generator.renderers.pagination import paginate
+
+    folder = tmp_path / "kezhou-2020"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "templates" / "kezhou-2020", folder)
+    (folder / "typography.yaml").write_text(f"公开表起页: {start}\n", encoding="utf-8")
+
+    def table(anchor):
+        return Table(anchor=anchor, key="k", number="", title=f"表{anchor}", caption_left="编制部门：测试局",
+                     header=[[Cell("项目", bold=True), Cell("金额", bold=True)]],
+                     body=[[Cell("合计"), Cell.amount(None, "1.00")]], widths=[3, 1])
+
+    doc = Document(title="t", department="d", year=2024, format_name="kezhou-2020", blocks=[
+        Heading("第二部分 公开表", 1, "p2"), table("a"), table("b"), table("c"), Paragraph("说明。")])
+    pages = paginate(doc, load_format(folder))
+    numbers = [pages.page_of(a) for a in ("p2", "a", "b", "c")]
+    if start == "接排":
+        assert numbers == [1, 1, 1, 1]
+    else:
+        assert numbers == [1, 1, 2, 3]
