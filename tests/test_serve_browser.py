@@ -69,8 +69,8 @@ def test_browser_walkthrough(tmp_path):
         page.wait_for_function("() => document.getElementById('paging').textContent.includes('与 PDF 一致')",
                                timeout=60_000)
         frame = page.frame_locator("#doc")
-        assert frame.locator(".dz-page").count() == 22  # the PDF's 22 pages (cover included)
-        assert "第 1 页 共 21 页" in frame.locator(".dz-page").nth(1).inner_text()
+        assert frame.locator(".dz-page").count() == 21  # the PDF's 21 pages (cover included)
+        assert "第 1 页 共 20 页" in frame.locator(".dz-page").nth(1).inner_text()
         landscape = frame.locator(".dz-page.dz-named-landscape")
         assert landscape.count() >= 1
         box = landscape.first.bounding_box()
