@@ -1,17 +1,16 @@
-"""Build one department: check, make the document, render every format, write atomically."""
+"""Build one department: check, make the document, render every format, publish atomically."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .checks.glyphs import missing_glyph_problems
 from .document.build import build_document
-from .errors import Problem, UserError, ValidationFailed
-from .output import confined, department_lock, safe_name, write_atomic
+from .errors import Location, Problem, UserError, ValidationFailed
+from .load.department import Loaded
+from .output import PublishHook, Slot, department_slot, department_view, folder_key, safe_name
 from .pipeline import Checked, check_file
 
 
@@ -24,18 +23,76 @@ class BuildResult:
     department: str = ""
 
     @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
     def first_error(self) -> str:
-        errs = [p for p in self.problems if p.is_error]
+        errs = self.errors
         return errs[0].format() if errs else ""
 
 
-def output_paths(checked: Checked, out_dir: Path) -> dict[str, Path]:
-    dept = checked.fig.dept  # type: ignore[union-attr]
-    folder_name = safe_name(dept.name)
-    stem = f"{folder_name}{dept.year}年部门预算公开"  # a long name is shortened, the year is kept
-    folder = confined(out_dir, folder_name)
-    return {"pdf": confined(folder, f"{stem}.pdf"), "docx": confined(folder, f"{stem}.docx"),
-            "data": confined(folder, "data")}
+def output_names(department: str, year: int) -> tuple[str, str]:
+    """(folder, file stem) of a department's disclosure: ``某局/某局2025年部门预算公开``."""
+    folder = safe_name(department)
+    return folder, f"{folder}{year}年部门预算公开"  # a long name is shortened, the year is kept
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Which published files a department file makes (known once it loads)."""
+
+    source: Path
+    department: str
+    year: int
+    folder: str
+    where: Location  # the 部门 field
+
+    @property
+    def key(self) -> str:
+        return folder_key(self.folder)
+
+
+def identify(loaded: Loaded) -> Identity | None:
+    dept = loaded.model
+    if dept is None or not dept.name:
+        return None
+    return Identity(loaded.path, dept.name, dept.year, output_names(dept.name, dept.year)[0], loaded.loc("部门"))
+
+
+def collisions(identities: list[Identity]) -> dict[Path, list[Problem]]:
+    """Files that would publish into the same department folder: the same department and year
+    twice, or different department names that map to one folder (unsafe characters replaced,
+    or a difference only in case, which Windows and macOS ignore). Each file gets one error
+    naming the others; none of them may be published."""
+    groups: dict[str, list[Identity]] = {}
+    for ident in identities:
+        groups.setdefault(ident.key, []).append(ident)
+    found: dict[Path, list[Problem]] = {}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        names = {i.department for i in group}
+        for ident in group:
+            others = [o for o in group if o is not ident]
+            if len(names) == 1:
+                same = [o for o in others if o.year == ident.year]
+                if not same:
+                    continue  # one department, different years: different files in one folder
+                files = "、".join(f"“{o.source}”" for o in same)
+                msg = (f"本文件与{files}都是部门“{ident.department}”{ident.year} 年的预算公开文本（输出到“{ident.folder}/”），"
+                       "会互相覆盖：都未生成；请删除多余的一份，或改正“部门”“年度”")
+                found.setdefault(ident.source, []).append(Problem("output.duplicate", msg, ident.where, field="部门"))
+            else:
+                files = "、".join(f"“{o.source}”（部门“{o.department}”）" for o in others if o.department != ident.department)
+                msg = (f"部门“{ident.department}”与{files}名称不同，但输出到同一个文件夹“{ident.folder}”"
+                       "（文件名中不能用的字符已替换为全角字符；Windows 不区分大小写）：都未生成；请改正其中一个“部门”")
+                found.setdefault(ident.source, []).append(Problem("output.collision", msg, ident.where, field="部门"))
+    return found
 
 
 def fingerprint(checked: Checked, extra: str = "") -> str:
@@ -62,52 +119,69 @@ def fingerprint(checked: Checked, extra: str = "") -> str:
 
 def build_department(source: str | Path, out_dir: Path, format_name: str | None = None,
                      templates: Path | None = None, strict: bool = False, force: bool = True,
-                     data: bool = False) -> BuildResult:
-    """Check and build one department. Raises nothing for bad input: failures are in the result."""
+                     data: bool = False, refuse: list[Problem] | None = None,
+                     before_publish: PublishHook | None = None) -> BuildResult:
+    """Check and build one department. Raises nothing for bad input: failures are in the result.
+
+    ``refuse``: problems found elsewhere (another file of the same department): the file is
+    checked, every problem reported, nothing published. ``before_publish(folder, inode)`` runs
+    right before the switch to the new files and may raise to stop it."""
     source = Path(source)
     try:
         checked = check_file(source, format_name, templates, strict)
-        result = BuildResult(source, "failed", problems=list(checked.problems))
-        if not checked.ok or checked.fig is None or checked.fmt is None:
+        problems = list(checked.problems) + list(refuse or [])
+        problems.sort(key=lambda p: (p.location.file != str(source), p.location.file, p.location.line, p.location.col))
+        result = BuildResult(source, "failed", problems=problems)
+        if refuse or not checked.ok or checked.fig is None or checked.fmt is None:
             return result
-        glyphs = missing_glyph_problems(checked.loaded)
-        if glyphs:
-            result.problems += glyphs
-            return result
-        result.department = checked.fig.dept.name
-        paths = output_paths(checked, out_dir)
-        stamp_file = paths["pdf"].parent / f".{paths['pdf'].stem}.stamp"
+        dept = checked.fig.dept
+        result.department = dept.name
+        folder, stem = output_names(dept.name, dept.year)
+        names = {"pdf": f"{stem}.pdf", "docx": f"{stem}.docx", "data": "data"}
         stamp = fingerprint(checked, f"{checked.fmt.name}|{int(data)}")
-        with department_lock(paths["pdf"].parent):
-            if not force and stamp_file.exists() and paths["pdf"].exists() and paths["docx"].exists():
-                if stamp_file.read_text(encoding="utf-8").strip() == stamp:
+        where = checked.loaded.loc("部门")
+        with department_view(out_dir, folder) as view:  # creates nothing: a failed render leaves no trace
+            if _owned_by_another(view, dept.name, folder, where, result):
+                return result
+            if not force:
+                same = view.unchanged(dept.name, dept.year, stamp)
+                if same:
                     result.status = "unchanged"
-                    result.outputs = [paths["pdf"], paths["docx"]]
+                    result.outputs = same
                     return result
-            files = render_all(checked, paths, data)
-            files[stamp_file] = (stamp + "\n").encode()
-            write_atomic(files)
+        files = render_all(checked, names, data)
+        with department_slot(out_dir, folder) as slot:
+            if _owned_by_another(slot, dept.name, folder, where, result):
+                return result
+            result.outputs, notes = slot.publish(dept.name, dept.year, files, stamp, before_publish)
+            result.problems += notes
         result.status = "built"
-        result.outputs = [p for p in files if p != stamp_file]
         return result
     except UserError as exc:
-        return BuildResult(source, "failed", problems=exc.problems or [Problem("build", str(exc), _loc(source))])
+        return BuildResult(source, "failed", problems=exc.problems or [Problem("build", str(exc), Location(str(source)))])
 
 
-def _loc(source: Path):
-    from .errors import Location
-    return Location(str(source))
+def _owned_by_another(slot: Slot, department: str, folder: str, where: Location, result: BuildResult) -> bool:
+    owner = slot.owner(department)
+    if owner is not None:
+        result.problems.append(Problem(
+            "output.collision",
+            f"输出文件夹“{owner[1]}”中已有部门“{owner[0]}”的公开文本；部门“{department}”的名称不同，但输出到同一个文件夹"
+            f"“{folder}”（文件名中不能用的字符已替换为全角字符；Windows 不区分大小写）：未生成，已发布的文件保持不变。"
+            "如果是同一个部门改了名称，请先删除或改名旧的文件夹", where, field="部门"))
+    return owner is not None
 
 
-def render_all(checked: Checked, paths: dict[str, Path], data: bool) -> dict[Path, bytes]:
+def render_all(checked: Checked, paths: dict[str, str], data: bool) -> dict[str, bytes]:
+    """Every file of the department's set, by name relative to its folder ('/'-separated)."""
     from .renderers import PUBLISHED, render
 
     doc = build_document(checked.fig, checked.fmt)  # type: ignore[arg-type]
-    files: dict[Path, bytes] = {paths[name]: blob for name, blob in render(PUBLISHED, doc, checked.fmt).items()}  # type: ignore[arg-type]
+    files: dict[str, bytes] = {paths[name]: blob for name, blob in render(PUBLISHED, doc, checked.fmt).items()}  # type: ignore[arg-type]
     if data:
         from .opendata import export
         for name, blob in export(doc, checked.fig).items():  # type: ignore[arg-type]
-            files[confined(paths["data"], name)] = blob
+            files[f"{paths['data']}/{name}"] = blob
     return files
 
 

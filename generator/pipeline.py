@@ -194,6 +194,9 @@ def check_file(path: str | Path, format_name: str | None = None, templates: Path
         checked.problems.extend(missing_for_format(loaded, checked.fmt))
         if dept.controls:
             checked.problems.extend(_cell_controls(loaded, fig, checked.fmt))
+    if depth == 0:  # what build refuses before rendering, check refuses too (last year's texts are not printed)
+        from .checks.glyphs import glyph_problems
+        checked.problems.extend(glyph_problems(loaded))
     if strict:
         checked.problems = [p.as_error() for p in checked.problems]
     checked.problems.sort(key=lambda p: (p.location.file, p.location.line, p.location.col))

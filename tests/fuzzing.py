@@ -49,7 +49,7 @@ PROBLEM_AT_FILE = re.compile(r"^.+: (错误|警告)\[[^\]]+\] ")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 QUOTED = re.compile(r"“[^”]*”|（实际是[^）]*）|“[^”]*$")
 ENGLISH = re.compile(r"[A-Za-z]{2,} [a-z]{2,} [a-z]{2,}")  # an untranslated library message
-LOCK = ".disclose.lock"  # taken before writing; not output
+META = ".disclose"  # the output folder's bookkeeping (locks, state, work); not output
 
 
 # --------------------------------------------------------------------------
@@ -537,7 +537,7 @@ def classify_detail(raw: bytes, out_dir: str | Path, full_pdf: bool = False, kee
             bad = _check_problem(p, n_lines, source)
             if bad:
                 return Outcome("other", bad, seconds)
-        files = [f for f in _files(out) if f.name != LOCK]
+        files = _files(out)  # for a rejected input: nothing at all, not even bookkeeping
         if result.status == "failed":
             if not [p for p in result.problems if p.is_error]:
                 return Outcome("other", "failed without an error", seconds)
@@ -554,9 +554,12 @@ def classify_detail(raw: bytes, out_dir: str | Path, full_pdf: bool = False, kee
                 return Outcome("other", f"output outside the output folder: {o}", seconds)
             if not Path(o).is_file():
                 return Outcome("other", f"output missing: {o}", seconds)
-        temps = [f for f in files if f.name.endswith(".tmp")]
+        temps = _files(out / META / "work")
         if temps:
             return Outcome("other", f"temporary files left: {temps}", seconds)
+        published = {f for f in files if META not in f.relative_to(out).parts}
+        if published != {Path(o) for o in result.outputs}:
+            return Outcome("other", f"published files differ from the reported ones: {sorted(published)}", seconds)
         docx = [o for o in result.outputs if str(o).endswith(".docx")]
         if not docx:
             return Outcome("other", "no DOCX written", seconds)

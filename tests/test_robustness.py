@@ -80,7 +80,8 @@ def outputs(folder: Path) -> list[Path]:
 
 
 def visible(folder: Path) -> list[Path]:
-    return [p for p in outputs(folder) if not p.name.startswith(".")]
+    """What a reader of the output sees: everything but the bookkeeping folder (.disclose)."""
+    return [p for p in outputs(folder) if not any(part.startswith(".") for part in p.relative_to(folder).parts)]
 
 
 def lite_build(source: Path, out: Path, **kw):
@@ -214,7 +215,8 @@ def test_unsafe_department_name_gives_a_safe_folder_and_file_names(special):
         rel = path.resolve().relative_to(out)  # inside the output folder
         assert len(rel.parts) == 2
         for part in rel.parts:
-            assert not set(part) & set('/\\:*?"<>|') and ".." not in part and not part.startswith(".")
+            assert not set(part) & set('/\\:*?"<>|') and part not in (".", "..") and not part.startswith(".")
+    assert rel.parts[0] == "克州／机要＼保密..局：＊？"  # readable: the full-width forms of the forbidden characters
     assert {p.name for p in visible(special.out)} == {p.name for p in special.result.outputs}
 
 
@@ -257,13 +259,18 @@ def test_empty_department_name_is_an_error(tmp_path):
 
 # ======================================================================= output: names and confinement
 
+WINDOWS_FORBIDDEN = set('/\\:*?"<>|') | {chr(c) for c in range(32)}
+
+
 @pytest.mark.parametrize("name", ["a/b", "a\\b", "..", "../../etc", "名:称*?", "/abs", ".hidden", "...", "一/../二",
-                                  "局" * 300, "A" * 300, "  ", "CON", "x\ty"])
+                                  "局" * 300, "A" * 300, "  ", "CON", "x\ty", "x\ny", "名称.", "名称 .", "com1.局"])
 def test_safe_name_never_separates_or_climbs(name):
     s = safe_name(name)
-    assert s and "/" not in s and "\\" not in s and ".." not in s and not s.startswith(".")
-    assert not set(s) & set(':*?"<>|\t')
-    assert len((".%s2020年部门预算公开.docx.abcdefgh.tmp" % s).encode()) <= 255
+    assert s and s not in (".", "..") and not s.startswith(".") and not s.endswith((".", " "))
+    assert not set(s) & WINDOWS_FORBIDDEN
+    assert s.split(".")[0].upper() not in ("CON", "PRN", "AUX", "NUL", "COM1", "LPT1")
+    assert len((".%s2020年部门预算公开.docx" % s).encode()) <= 255
+    assert safe_name(s) == s  # idempotent
 
 
 @pytest.mark.parametrize("name", ["a/b", "..", "../../逃逸", "名:称*?", "局" * 300])
@@ -276,8 +283,8 @@ def test_built_files_stay_in_the_output_folder(tmp_path, name):
     assert result.status == "built", [p.format() for p in result.problems]
     for p in result.outputs:
         assert out.resolve() in p.resolve().parents
-    assert {p.name for p in outputs(tmp_path) if p.parent != src.parent and not p.name.startswith(".")} == \
-           {p.name for p in result.outputs}
+    assert {p.name for p in visible(tmp_path) if p.parent != src.parent} == {p.name for p in result.outputs}
+    assert [p.name for p in out.iterdir()] and all(p.is_dir() for p in out.iterdir())  # folders only
 
 
 def test_confined_refuses_paths_outside(tmp_path):
@@ -288,24 +295,36 @@ def test_confined_refuses_paths_outside(tmp_path):
     assert "超出了输出文件夹" in err.value.problems[0].message
 
 
-@pytest.mark.parametrize("where", ["folder", "file"])
-def test_a_symlink_in_the_output_folder_never_leads_outside(tmp_path, where):
+def test_a_symlinked_department_folder_is_refused_and_never_followed(tmp_path):
     src = tmp_path / "d.yaml"
     src.write_text(KEZHOU.read_text(encoding="utf-8"), encoding="utf-8")
     out, outside = tmp_path / "out", tmp_path / "outside"
     outside.mkdir()
     (outside / "keep.txt").write_text("unchanged")
-    if where == "folder":
-        out.mkdir()
-        (out / "克州机要保密局").symlink_to(outside, target_is_directory=True)
-    else:
-        folder = out / "克州机要保密局"
-        folder.mkdir(parents=True)
-        (folder / "克州机要保密局2020年部门预算公开.docx").symlink_to(outside / "keep.txt")
+    out.mkdir()
+    (out / "克州机要保密局").symlink_to(outside, target_is_directory=True)
     result = lite_build(src, out)
     assert result.status == "failed"
-    assert result.problems[0].rule == "output.escape" and "超出了输出文件夹" in result.problems[0].message
+    assert result.problems[-1].rule == "output.escape"
+    assert f"输出路径“{out.resolve() / '克州机要保密局'}”是指向“{outside}”的符号链接" in result.problems[-1].message
     assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"]
+    assert (outside / "keep.txt").read_text() == "unchanged"
+    assert (out / "克州机要保密局").is_symlink()  # left as the user made it
+
+
+def test_a_symlink_in_place_of_a_published_file_is_replaced_never_written_through(tmp_path):
+    src = tmp_path / "d.yaml"
+    src.write_text(KEZHOU.read_text(encoding="utf-8"), encoding="utf-8")
+    out, outside = tmp_path / "out", tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("unchanged")
+    folder = out / "克州机要保密局"
+    folder.mkdir(parents=True)
+    docx_path = folder / "克州机要保密局2020年部门预算公开.docx"
+    docx_path.symlink_to(outside / "keep.txt")
+    result = lite_build(src, out)
+    assert result.status == "built", [p.format() for p in result.problems]
+    assert not docx_path.is_symlink() and docx_path.read_bytes()[:2] == b"PK"
     assert (outside / "keep.txt").read_text() == "unchanged"
 
 
@@ -324,55 +343,80 @@ def published(tmp_path_factory):
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in visible(folder)}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in visible(folder)}
 
 
-def _holds_lock(pid: int, lock: Path) -> bool:
+def children(pid: int) -> list[int]:
+    """Live (not zombie) processes whose parent is ``pid``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(entry))
+    return found
+
+
+def alive(pid: int) -> bool:
     try:
-        return any(os.readlink(f"/proc/{pid}/fd/{fd}") == str(lock) for fd in os.listdir(f"/proc/{pid}/fd"))
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
 
 
+def wait_until(predicate, timeout: float = 10.0, step: float = 0.02) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @needs_fonts
-def test_sigkill_while_rendering_leaves_the_previous_files(published):
+def test_sigkill_of_the_build_while_rendering_leaves_the_previous_files_and_no_worker(published):
     assert published.proc.returncode == 0, published.proc.stderr
     assert {Path(n).suffix for n in published.files} == {".pdf", ".docx"}
     changed = published.src.parent / "changed" / "dept.yaml"
     changed.parent.mkdir(exist_ok=True)
     changed.write_text(kezhou_text(other="这一版本不应出现在已发布的文件中。"), encoding="utf-8")
-    lock = (published.folder / ".disclose.lock").resolve()
     proc = subprocess.Popen([sys.executable, "-m", "generator", "build", str(changed), "-o", str(published.out),
                              "--force"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
-        while not _holds_lock(proc.pid, lock) and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.01)
+        assert wait_until(lambda: children(proc.pid), 60), "no worker started"
+        workers = children(proc.pid)
+        time.sleep(1.0)  # the worker is laying out the PDF
         assert proc.poll() is None, "the build ended before it could be killed"
-        time.sleep(0.3)  # inside department_lock: the document is being laid out
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
+    assert wait_until(lambda: not any(alive(w) for w in workers), 5), "a worker outlived its parent"
+    time.sleep(1.0)  # nothing publishes later either
     assert _snapshot(published.folder) == published.files  # byte-identical, nothing added
-    leftovers = [p for p in outputs(published.folder) if p.name.endswith(".tmp")]
-    assert all(p.name.startswith(".") for p in leftovers)
 
 
-def _killed_between_write_and_rename(src: str, out: str) -> None:
-    """Child process: build (no PDF) and die by SIGKILL at the first rename."""
+def _killed_at_the_switch(src: str, out: str) -> None:
+    """Child process: build (no PDF) and die by SIGKILL at the switch to the new files."""
     import generator.output as output_mod
 
     def die(*_a, **_k):
         os.kill(os.getpid(), signal.SIGKILL)
 
-    output_mod.os.replace = die  # the module's own os: only write_atomic's renames
+    output_mod._renameat2 = die
+    output_mod.os.rename = die  # the fallback switch too (this child's own module)
     lite_build(Path(src), Path(out))
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_sigkill_before_rename_leaves_previous_files_and_the_next_build_cleans_up(tmp_path):
+def test_sigkill_at_the_switch_leaves_previous_files_and_the_next_build_cleans_up(tmp_path):
     src = tmp_path / "d.yaml"
     src.write_text(KEZHOU.read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp_path / "out"
@@ -381,16 +425,17 @@ def test_sigkill_before_rename_leaves_previous_files_and_the_next_build_cleans_u
     folder = first.outputs[0].parent
     before = _snapshot(folder)
     src.write_text(kezhou_text(other="新版本"), encoding="utf-8")
-    child = multiprocessing.get_context("fork").Process(target=_killed_between_write_and_rename, args=(str(src), str(out)))
+    child = multiprocessing.get_context("fork").Process(target=_killed_at_the_switch, args=(str(src), str(out)))
     child.start()
     child.join(60)
     assert child.exitcode == -signal.SIGKILL
     assert _snapshot(folder) == before
-    stale = [p for p in outputs(folder) if p.name.endswith(".tmp")]
-    assert stale and all(p.name.startswith(".") for p in stale)  # hidden, clearly temporary
+    assert sorted(p.name for p in folder.iterdir()) == sorted(before)  # nothing half-written beside them
+    stale = list((out / ".disclose" / "work").iterdir())
+    assert stale  # the assembled new version, outside the published folder
     again = lite_build(src, out)
     assert again.status == "built"
-    assert not [p for p in outputs(folder) if p.name.endswith(".tmp")]  # cleaned up by the next build
+    assert not list((out / ".disclose" / "work").iterdir())  # cleaned up by the next build
     assert _snapshot(folder) != before
 
 
@@ -404,7 +449,7 @@ def test_two_builds_at_once_both_succeed_with_valid_files(published):
     assert [p.returncode for p in procs] == [0, 0], results
     final = _snapshot(out / "克州机要保密局")
     assert final == published.files  # the same YAML gives byte-identical files: nothing interleaved
-    assert not [p for p in outputs(out) if p.name.endswith(".tmp")]
+    assert not list((out / ".disclose" / "work").iterdir())
     import docx
     import pypdf
 
@@ -424,7 +469,7 @@ def previous(tmp_path):
     assert first.status == "built"
     folder = first.outputs[0].parent
     src.write_text(kezhou_text(other="新版本"), encoding="utf-8")
-    return SimpleNamespace(src=src, out=out, folder=folder, before=_snapshot(folder))
+    return SimpleNamespace(src=src, out=out, folder=folder, before=_snapshot(folder), docx=first.outputs[0])
 
 
 def _fail_with(code: int):
@@ -434,30 +479,32 @@ def _fail_with(code: int):
 
 
 @pytest.mark.parametrize("target, code, words", [
-    ("mkstemp", errno.EROFS, "没有写入权限"),
-    ("mkstemp", errno.EACCES, "没有写入权限"),
-    ("replace", errno.EROFS, "没有写入权限"),
-    ("fsync", errno.ENOSPC, "磁盘空间已满"),
-    ("replace", errno.ENOSPC, "磁盘空间已满"),
-    ("fsync", errno.EDQUOT, "磁盘配额已满"),
-    ("fsync", errno.EIO, "无法写入"),
+    ("mkdir", errno.EROFS, "没有写入权限：无法在“{out}”中写文件"),
+    ("mkdir", errno.EACCES, "没有写入权限"),
+    ("switch", errno.EROFS, "没有写入权限：无法在“{out}”中写文件"),
+    ("fsync", errno.ENOSPC, "磁盘空间已满：无法写入“{docx}”"),
+    ("switch", errno.ENOSPC, "磁盘空间已满：无法写入“{folder}”"),
+    ("fsync", errno.EDQUOT, "磁盘配额已满：无法写入“{docx}”"),
+    ("fsync", errno.EIO, "无法写入“{docx}”：Input/output error"),
 ])
-def test_write_failures_give_a_chinese_error_and_touch_nothing(previous, monkeypatch, target, code, words):
+def test_write_failures_give_a_chinese_error_name_the_file_and_touch_nothing(previous, monkeypatch, target, code, words):
     import generator.output as output_mod
 
-    if target == "mkstemp":
-        monkeypatch.setattr(output_mod.tempfile, "mkstemp", _fail_with(code))
-    elif target == "replace":
-        monkeypatch.setattr(output_mod.os, "replace", _fail_with(code))
+    if target == "mkdir":
+        monkeypatch.setattr(output_mod.os, "mkdir", _fail_with(code))
+    elif target == "switch":
+        monkeypatch.setattr(output_mod, "_renameat2", _fail_with(code))
     else:
         monkeypatch.setattr(output_mod.os, "fsync", _fail_with(code))
     result = lite_build(previous.src, previous.out)
     monkeypatch.undo()
     assert result.status == "failed"
     problem = result.problems[-1]
-    assert problem.rule == "output.write" and words in problem.message and "已发布的文件保持不变" in problem.message
+    expected = words.format(out=previous.out.resolve(), folder=previous.folder, docx=previous.docx)
+    assert problem.rule == "output.write" and problem.message.startswith(expected), problem.message
+    assert problem.message.endswith("已发布的文件保持不变") or "已发布的文件保持不变；" in problem.message
     assert _snapshot(previous.folder) == previous.before
-    assert not [p for p in outputs(previous.folder) if p.name.endswith(".tmp")]
+    assert not list((previous.out / ".disclose" / "work").iterdir())
 
 
 def _mount(*args: str) -> bool:
@@ -509,7 +556,7 @@ def test_really_full_disk(tmpfs):
     result = lite_build(src, tmpfs)
     assert result.status == "failed" and "磁盘空间已满" in result.problems[-1].message, result.problems
     assert _snapshot(folder) == before
-    assert not [p for p in outputs(folder) if p.name.endswith(".tmp")]
+    assert not list((tmpfs / ".disclose" / "work").iterdir())
 
 
 def test_full_disk_through_the_cli(previous, monkeypatch):
@@ -523,6 +570,7 @@ def test_full_disk_through_the_cli(previous, monkeypatch):
         r = CliRunner().invoke(main, ["build", str(previous.src), "-o", str(previous.out), "--force"])
     assert r.exit_code == 1
     assert "磁盘空间已满" in r.output and "Traceback" not in r.output
+    assert f"未生成：{previous.src} 有 1 个错误，已发布的文件保持不变。" in r.output
     monkeypatch.undo()
     assert _snapshot(previous.folder) == previous.before
 

@@ -7,10 +7,11 @@ printing a blank box (.notdef) in a published PDF.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from typing import Any, Iterator
 
-from ..errors import Problem
+from ..errors import Location, Problem, Severity
 from ..load.department import Loaded
 
 
@@ -43,3 +44,20 @@ def missing_glyph_problems(loaded: Loaded) -> list[Problem]:
                 f"字符“{ch}”（U+{ord(ch):04X} {uname}）在文档字体中不存在，PDF 中会显示为空白方框：请删除或替换该字符",
                 *path))
     return problems
+
+
+@functools.lru_cache(maxsize=1)
+def _missing_fonts() -> tuple[Problem, ...]:
+    from ..fonts import environment_problems
+
+    return tuple(p for p in environment_problems() if p.is_error)
+
+
+def glyph_problems(loaded: Loaded) -> list[Problem]:
+    """The glyph check as ``disclose check`` and ``disclose build`` both run it: without CJK
+    fonts nothing can be checked (and no PDF made), which is said once as a warning."""
+    missing_fonts = _missing_fonts()
+    if missing_fonts:
+        return [Problem("text.glyph-unchecked", "本机没有安装中文字体，无法检查文字中的字符能否打印（生成 PDF 也需要这些字体）："
+                        + missing_fonts[0].message, Location(str(loaded.path)), Severity.WARNING)]
+    return missing_glyph_problems(loaded)

@@ -61,6 +61,8 @@ def expand_sources(sources: tuple[str, ...]) -> list[Path]:
 
 
 def print_problems(problems: list[Problem]) -> None:
+    from ..report import no_color
+
     for p in problems:
-        color = "red" if p.is_error else "yellow"
+        color = None if no_color() else "red" if p.is_error else "yellow"
         click.secho(p.format(), fg=color, err=True)

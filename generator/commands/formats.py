@@ -9,10 +9,11 @@ import click
 from ..cli import main
 from ..errors import TemplateError
 from ..formats import _format_folders, _load, search_path
+from .options import templates_option
 
 
 @main.command("formats", help="列出已安装的公开文本格式；格式文件夹有错时逐条报告（文件:行:列）。")
-@click.option("--templates", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹", help="额外的格式文件夹。")
+@templates_option("额外的格式文件夹。")
 @click.option("--markdown", is_flag=True, help="输出格式编写参考（docs/formats.md 即由此生成）。")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="文件", help="与 --markdown 一起：写入文件。")
 def formats_command(templates: Path | None, markdown: bool, output: Path | None) -> None:
