@@ -364,6 +364,7 @@ class Slot:
         self.base, self.folder, self.fds = base, folder, fds
         self.key = _key_hash(folder)
         self.path = base / folder
+        self.pending = False  # a journal switch is half done
         self.state = self._read_state()
 
     # ---- state -----------------------------------------------------------------------------
@@ -508,7 +509,7 @@ class Slot:
         except OSError as exc:
             raise _explain(exc, target) from None
         finally:
-            if not swapped:
+            if not swapped and not self.pending:
                 with contextlib.suppress(OSError):
                     _rmtree(work, name)
         # ---- the new set is published; what follows only tidies up
@@ -571,7 +572,7 @@ class Slot:
         old, journal = f"{name}.old", f"{self.key}.journal"
         fd = os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | _CLOEXEC, 0o644, dir_fd=work)
         with open(fd, "w", encoding="utf-8") as fh:
-            json.dump({"new": name}, fh)
+            json.dump({"new": name, "old": old}, fh)
             fh.flush()
             os.fsync(fh.fileno())
         _fsync(work)
@@ -582,6 +583,7 @@ class Slot:
             try:
                 os.rename(old, self.folder, src_dir_fd=work, dst_dir_fd=out)
             except OSError:
+                self.pending = True  # both versions stay in work/ for the journal: the next build finishes
                 raise OutputError(problems=[Problem("output.partial", (
                     f"发布“{self.path}”时出错（{exc.strerror or exc}），上一版本也未能放回原处：上一版本在"
                     f"“{self.base / META / 'work' / old}”，新版本在“{self.base / META / 'work' / name}”；"
@@ -622,14 +624,25 @@ class Slot:
         """Finish a journal switch a kill interrupted, then remove what killed builds left in work/."""
         out, work = self.fds["out"], self.fds["work"]
         journal = f"{self.key}.journal"
-        with contextlib.suppress(OSError, ValueError, TypeError):
+        try:
             fd = os.open(journal, os.O_RDONLY | os.O_NOFOLLOW | _CLOEXEC, dir_fd=work)
+        except FileNotFoundError:
+            fd = -1
+        if fd >= 0:
             with open(fd, "rb") as fh:
-                new = json.loads(fh.read(4096).decode("utf-8"))["new"]
-            if (isinstance(new, str) and new.startswith(self.key + ".") and "/" not in new
-                    and _lstat(out, self.folder) is None and _lstat(work, new) is not None):
-                os.rename(new, self.folder, src_dir_fd=work, dst_dir_fd=out)
-                _fsync(out)
+                try:
+                    entry = json.loads(fh.read(4096).decode("utf-8"))
+                except (UnicodeDecodeError, ValueError):
+                    entry = {}
+            if _lstat(out, self.folder) is None:
+                # the folder is absent: the new version if it is complete, else the previous one goes back
+                for version in (entry.get("new"), entry.get("old")) if isinstance(entry, dict) else ():
+                    if (isinstance(version, str) and version.startswith(self.key + ".") and "/" not in version
+                            and _lstat(work, version) is not None):
+                        os.rename(version, self.folder, src_dir_fd=work, dst_dir_fd=out)
+                        _fsync(out)
+                        break
+            os.unlink(journal, dir_fd=work)
         for entry in os.listdir(work):
             if entry.startswith(self.key + "."):
                 with contextlib.suppress(OSError):

@@ -30,6 +30,8 @@ from typing import Any, Callable, Iterator
 
 #: Seconds the parent waits after a job's time limit before it kills the worker.
 GRACE = 5.0
+#: Ask the kernel to kill a worker with its parent (Linux); off: the portable watchdog thread alone.
+USE_PDEATHSIG = True
 PR_SET_PDEATHSIG = 1
 
 
@@ -40,7 +42,7 @@ class TimeLimitExceeded(BaseException):
 def die_with_parent(parent_pid: int) -> None:
     """Make this process end when ``parent_pid`` (its parent) ends."""
     armed = False
-    if sys.platform.startswith("linux"):
+    if USE_PDEATHSIG and sys.platform.startswith("linux"):
         try:
             armed = ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
         except (OSError, AttributeError):

@@ -142,6 +142,8 @@ class Reporter:
         elif same:
             self.line(f"{len(same)} 个部门与上次生成时相同，已跳过（用 --force 强制重新生成）。")
         if failed:
-            self.line(f"{len(failed)} 个部门未生成，已发布的文件保持不变；请按上面的错误修改后重新运行：", "red")
+            partial = any(p.rule == "output.partial" for r in failed for p in r.problems)
+            kept = "" if partial else "，已发布的文件保持不变"
+            self.line(f"{len(failed)} 个部门未生成{kept}；请按上面的错误修改后重新运行：", "red")
             for r in sorted(failed, key=lambda r: str(r.source)):
                 self.line(f"  {r.source}（{len(r.errors)} 个错误）", "red")

@@ -429,7 +429,7 @@ class Outcome:
 
 
 def _lite_render_all(checked, paths, data):
-    """``render_all`` without the PDF: document model, HTML layout and the DOCX."""
+    """``render_all`` without the PDF: document model, HTML layout, the DOCX (and the open data)."""
     from generator.document.build import build_document
     from generator.renderers import load_all
     from generator.renderers.html import render_html
@@ -440,7 +440,12 @@ def _lite_render_all(checked, paths, data):
     doc = build_document(checked.fig, checked.fmt)
     html = render_html(doc, checked.fmt)
     assert "<html" in html.lower()
-    return {paths["docx"]: renderers["docx"].render(doc, checked.fmt, Pages({}, 0))}
+    files = {paths["docx"]: renderers["docx"].render(doc, checked.fmt, Pages({}, 0))}
+    if data:
+        from generator.opendata import export
+        for name, blob in export(doc, checked.fig).items():
+            files[f"{paths['data']}/{name}"] = blob
+    return files
 
 
 @contextlib.contextmanager
