@@ -359,3 +359,42 @@ def test_usage_errors_are_chinese_with_exit_2(args, message):
     assert r.exit_code == 2, r.output
     assert r.output.startswith(message), r.output
     assert "Traceback" not in r.output
+
+
+# --- check gives the verdict build gives ------------------------------------------------------
+
+VERDICTS = [
+    # (what is changed in a clean department, check's and build's exit status)
+    ("nothing", {}, 0),
+    ("an emoji in the department name", {"部门": "测试局😀"}, 1),
+    ("an emoji in a project name", {"项目.0.名称": "测试项目😀"}, 1),
+    ("a character no font has", {"概况.主要职能": "负责𠀀工作。"}, 1),
+    ("a right-to-left override", {"概况.主要职能": "负责\u202e工作。"}, 1),
+    ("income ≠ spending", {"收入.一般公共预算拨款": 999}, 1),
+]
+
+
+@fork_only
+@pytest.mark.parametrize("what, changes, status", VERDICTS, ids=[v[0] for v in VERDICTS])
+def test_check_and_build_give_the_same_verdict(tmp_path, capsys, what, changes, status):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    data = department("测试局")
+    for path, value in changes.items():
+        target = data
+        keys = [int(k) if k.isdigit() else k for k in path.split(".")]
+        for k in keys[:-1]:
+            target = target[k]
+        target[keys[-1]] = value
+    src = tmp_path / "d.yaml"
+    src.write_text(dump(data), encoding="utf-8")
+    checked = CliRunner().invoke(main, ["check", str(src)])
+    with fuzzing.without_pdf(True):
+        built = batch.run_batch([src], tmp_path / "out")
+    err = capsys.readouterr().err
+    assert checked.exit_code == built == status, (checked.output, err)
+    check_errors = sorted(line for line in checked.output.splitlines() if ": 错误[" in line)
+    build_errors = sorted(line for line in err.splitlines() if ": 错误[" in line)
+    assert check_errors == build_errors  # the same errors, word for word
