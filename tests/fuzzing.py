@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 import shutil
 import tempfile
@@ -538,6 +539,9 @@ def classify_detail(raw: bytes, out_dir: str | Path, full_pdf: bool = False, kee
     finally:
         seconds = time.perf_counter() - start
     try:
+        stray = [f for f in work.rglob("*") if f not in (src_dir, out, source) and out not in f.parents]
+        if stray:
+            return Outcome("other", f"written outside the output folder: {stray}", seconds)
         for p in result.problems:
             bad = _check_problem(p, n_lines, source)
             if bad:
@@ -594,6 +598,523 @@ def reproduce(seed: int, rows: int = 10_000) -> tuple[str, bytes]:
     import random
 
     return mutate(random.Random(seed), rows)
+
+
+# --------------------------------------------------------------------------
+# Publishing races: kill -9 at a random step of publishing → the old set or the new one
+# --------------------------------------------------------------------------
+
+def fake_render(checked, paths, data):
+    """Small files whose content depends on the YAML: what publishing is tested with."""
+    import hashlib
+
+    tag = hashlib.sha256(checked.loaded.path.read_bytes()).hexdigest()[:16]
+    files = {paths["pdf"]: f"%PDF-fake {tag}".encode(), paths["docx"]: f"PK-fake {tag}".encode()}
+    if data:
+        files[f"{paths['data']}/01-表一.csv"] = f"csv {tag}".encode()
+        files[f"{paths['data']}/数据.json"] = f'{{"tag": "{tag}"}}'.encode()
+    return files
+
+
+FS_CALLS = ("open", "mkdir", "link", "rename", "replace", "fsync", "unlink", "symlink", "listdir")
+
+
+def tree(folder: Path) -> dict[str, dict[str, bytes]]:
+    """Every published department folder of an output folder: {folder: {relative path: bytes}}."""
+    out: dict[str, dict[str, bytes]] = {}
+    if not folder.is_dir():
+        return out
+    for d in sorted(folder.iterdir()):
+        if d.name == META:
+            continue
+        entries = {}
+        for p in sorted(d.rglob("*")) if d.is_dir() and not d.is_symlink() else [d]:
+            key = str(p.relative_to(d)) if p != d else "."
+            entries[key] = (b"->" + os.readlink(p).encode()) if p.is_symlink() else \
+                p.read_bytes() if p.is_file() else b"<dir>"
+        out[d.name] = entries
+    return out
+
+
+def _killed_publish(source: Path, out: Path, n: int) -> None:
+    """In a forked child: build ``source`` (fake renderer) and SIGKILL at the nth file-system call after rendering."""
+    import signal
+
+    import generator.build as build_mod
+    import generator.output as output_mod
+
+    state = {"armed": False, "calls": 0}
+
+    def wrap(real):
+        def wrapped(*a, **k):
+            if state["armed"]:
+                state["calls"] += 1
+                if state["calls"] >= n:
+                    os.kill(os.getpid(), signal.SIGKILL)
+            return real(*a, **k)
+        return wrapped
+
+    for name in FS_CALLS:
+        setattr(output_mod.os, name, wrap(getattr(os, name)))
+    output_mod._renameat2 = wrap(output_mod._renameat2)
+
+    def render(*a):
+        files = fake_render(*a)
+        state["armed"] = True
+        return files
+    build_mod.render_all = render
+    result = build_mod.build_department(source, out, data=True)
+    os._exit(0 if result.status != "failed" else 1)
+
+
+def race(rng, raw: bytes, work_dir: str | Path) -> Outcome:
+    """Publish an example department (the old set), then ``raw`` in a child killed at a random step of
+    publishing: every department folder must hold its old set or its new set (built for reference)."""
+    import random
+    import signal
+
+    import generator.build as build_mod
+    from generator.output import recover
+
+    work = Path(tempfile.mkdtemp(prefix="race-", dir=work_dir))
+    start = time.perf_counter()
+    saved = build_mod.render_all
+    build_mod.render_all = fake_render
+    try:
+        src = work / "src" / "部门.yaml"
+        src.parent.mkdir()
+        out, ref = work / "out", work / "ref"
+        src.write_bytes(rng.choice(bases())[0])
+        if build_mod.build_department(src, out, data=True).status != "built":
+            return Outcome("other", "race: the example did not build", time.perf_counter() - start)
+        old = tree(out)
+        shutil.copytree(out, ref, symlinks=True)
+        src.write_bytes(raw)
+        build_mod.build_department(src, ref, data=True)
+        new = tree(ref)
+        n = (rng if isinstance(rng, random.Random) else random.Random(0)).randint(1, 60)  # ~55 calls in all
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            try:
+                _killed_publish(src, out, n)
+            finally:
+                os._exit(2)
+        _, status = os.waitpid(pid, 0)
+        killed = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+        now = tree(out)
+        for folder in set(old) | set(new) | set(now):
+            if now.get(folder) not in (old.get(folder), new.get(folder)):
+                return Outcome("other", f"mixed set in {folder!r} after a kill at step {n}", time.perf_counter() - start)
+        for folder in now:
+            recover(out, folder)
+        again = tree(out)
+        for folder in set(old) | set(new) | set(again):
+            if again.get(folder) not in (old.get(folder), new.get(folder)):
+                return Outcome("other", f"mixed set in {folder!r} after recovery (step {n})", time.perf_counter() - start)
+        return Outcome("race-killed" if killed else "race-finished", f"step {n}", time.perf_counter() - start)
+    finally:
+        build_mod.render_all = saved
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------
+# The hostile inputs of issue 10, through the command line
+# --------------------------------------------------------------------------
+
+SECRET = "SECRET-MARKER-9f2c41"  # in files outside the department's folder: must never be echoed or printed
+ENV_MARKER = "ENV-MARKER-5d07e3"  # in the environment of every hostile run: a template must not reach it
+
+
+def _pdf_text(path: Path) -> str:
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        return path.read_bytes().decode("latin-1")
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True).stdout
+KEZHOU = ROOT / "departments" / "克州机要保密局-2020.yaml"
+
+
+@dataclass
+class Case:
+    """One hostile run: a case folder with src/, out/, outside/ (must stay as it is), and a canary path
+    that a command run from a template would create."""
+
+    root: Path
+
+    @property
+    def src(self) -> Path:
+        return self.root / "src"
+
+    @property
+    def out(self) -> Path:
+        return self.root / "out"
+
+    @property
+    def outside(self) -> Path:
+        return self.root / "outside"
+
+    @property
+    def canary(self) -> Path:
+        return self.root / "CANARY"
+
+    def dept(self, text: str | bytes, name: str = "部门.yaml") -> Path:
+        p = self.src / name
+        p.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+        return p
+
+
+@dataclass
+class Hostile:
+    name: str
+    setup: Callable[[Case], list[str]]  # → the arguments of ``disclose`` (paths inside the case)
+    expect: str  # rejected / built / either
+    check: Callable[[Case, Any], str] | None = None  # extra check of the finished run: '' or what is wrong
+
+
+def _kz(old: str = "", new: str = "", text: str | None = None) -> str:
+    text = KEZHOU.read_text(encoding="utf-8") if text is None else text
+    if old:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+def _settings(extra: str) -> str:
+    return _kz("设置:\n", "设置:\n" + extra)
+
+
+def _build(c: Case, text: str, *more: str) -> list[str]:
+    return ["build", str(c.dept(text)), "-o", str(c.out), "--time-limit", "60", *more]
+
+
+def _fifo(c: Case, name: str) -> Path:
+    p = c.src / name
+    os.mkfifo(p)
+    return p
+
+
+def _evil_format(c: Case, edit: Callable[[Path], None]) -> list[str]:
+    """A copy of a built-in format folder, renamed and edited by ``edit``; built with the 克州 example."""
+    from generator.formats import builtin_templates_dir
+
+    base = builtin_templates_dir() / "kezhou-2020"
+    fmt = c.root / "formats" / "evil"
+    shutil.copytree(base, fmt)
+    manifest = fmt / "manifest.yaml"
+    manifest.write_text(re.sub(r"^名称: .*$", "名称: evil", manifest.read_text(encoding="utf-8"), count=1, flags=re.M),
+                        encoding="utf-8")
+    edit(fmt)
+    return _build(c, _kz()) + ["--templates", str(fmt.parent), "--format", "evil"]
+
+
+def _payloads(c: Case) -> list[str]:
+    touch = f"touch {c.canary}"
+    return [
+        f"{{{{ cycler.__init__.__globals__.os.popen('{touch}').read() }}}}",
+        f"{{{{ lipsum.__globals__['os'].popen('{touch}').read() }}}}",
+        f"{{{{ joiner.__init__.__globals__.os.system('{touch}') }}}}",
+        f"{{{{ ''.__class__.__mro__[1].__subclasses__() | map(attribute='__init__') | list | length }}}}",
+        f"{{{{ self.__init__.__globals__.__builtins__.open('{c.outside / 'secret.yaml'}').read() }}}}",
+        "{% include '../../outside/secret.yaml' %}",
+        "{{ lipsum.__globals__.os.environ }}",
+    ]
+
+
+def _append_to_templates(suffix: str, payload_index: int) -> Callable[[Case], list[str]]:
+    def setup(c: Case) -> list[str]:
+        payload = _payloads(c)[payload_index]
+
+        def edit(fmt: Path) -> None:
+            for t in fmt.glob(f"*{suffix}"):
+                text = t.read_text(encoding="utf-8")
+                if suffix == ".html.j2" and "</body>" in text:
+                    text = text.replace("</body>", payload + "</body>", 1)
+                else:
+                    text += "\n" + payload + "\n"
+                t.write_text(text, encoding="utf-8")
+        return _evil_format(c, edit)
+    return setup
+
+
+def _rewrite_zip(path: Path, edit: Callable[[str, bytes], bytes]) -> None:
+    with zipfile.ZipFile(path) as z:
+        items = [(i, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in items:
+            z.writestr(info, edit(info.filename, data))
+
+
+def _docx_payload(payload_index: int) -> Callable[[Case], list[str]]:
+    def setup(c: Case) -> list[str]:
+        payload = _payloads(c)[payload_index].replace("&", "&amp;").replace("<", "&lt;").replace("'", "&apos;")
+
+        def edit(fmt: Path) -> None:
+            def change(name: str, data: bytes) -> bytes:
+                if name == "word/document.xml":
+                    return data.replace(b"<w:body>", f"<w:body><w:p><w:r><w:t>{payload}</w:t></w:r></w:p>".encode(), 1)
+                return data
+            _rewrite_zip(fmt / "template.docx", change)
+        return _evil_format(c, edit)
+    return setup
+
+
+def _docx_external(c: Case) -> list[str]:
+    def edit(fmt: Path) -> None:
+        def change(name: str, data: bytes) -> bytes:
+            if name == "word/_rels/document.xml.rels":
+                return data.replace(b"</Relationships>", (
+                    b'<Relationship Id="rIdEvil1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships/hyperlink" Target="http://canary.invalid/x" TargetMode="External"/>'
+                    b'<Relationship Id="rIdEvil2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships/image" Target="file://///canary.invalid/share/x.png" TargetMode="External"/>'
+                    b"</Relationships>"))
+            if name == "word/settings.xml":
+                return data.replace(b"<w:zoom", b'<w:attachedTemplate r:id="rIdEvil3"/><w:zoom', 1)
+            return data
+        _rewrite_zip(fmt / "template.docx", change)
+        with zipfile.ZipFile(fmt / "template.docx", "a") as z:
+            if "word/_rels/settings.xml.rels" not in z.namelist():
+                z.writestr("word/_rels/settings.xml.rels", (
+                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
+                    'openxmlformats.org/package/2006/relationships"><Relationship Id="rIdEvil3" Type="http://schemas.'
+                    'openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
+                    'Target="\\\\canary.invalid\\share\\t.dotm" TargetMode="External"/></Relationships>'))
+    return _evil_format(c, edit)
+
+
+def _manifest_path(key: str, target: Callable[[Case], str]) -> Callable[[Case], list[str]]:
+    def setup(c: Case) -> list[str]:
+        def edit(fmt: Path) -> None:
+            m = fmt / "manifest.yaml"
+            text = m.read_text(encoding="utf-8")
+            text = re.sub(rf"^{key}: .*$", f"{key}: '{target(c)}'", text, count=1, flags=re.M)
+            if f"{key}:" not in text:
+                text += f"\n{key}: '{target(c)}'\n"
+            m.write_text(text, encoding="utf-8")
+        return _evil_format(c, edit)
+    return setup
+
+
+def _symlinked_glossary(c: Case) -> list[str]:
+    def edit(fmt: Path) -> None:
+        (fmt / "glossary.yaml").unlink()
+        (fmt / "glossary.yaml").symlink_to(c.outside / "glossary.yaml")
+    return _evil_format(c, edit)
+
+
+def _output_symlink(what: str) -> Callable[[Case], list[str]]:
+    def setup(c: Case) -> list[str]:
+        from generator.output import _key_hash
+
+        c.out.mkdir(exist_ok=True)
+        key = _key_hash("克州机要保密局")
+        if what == "folder":
+            (c.out / "克州机要保密局").symlink_to(c.outside, target_is_directory=True)
+        elif what == "meta":
+            (c.out / META).symlink_to(c.outside, target_is_directory=True)
+        elif what == "lock":
+            (c.out / META / "locks").mkdir(parents=True)
+            (c.out / META / "locks" / f"{key}.lock").symlink_to(c.outside / "keep.txt")
+        elif what == "state":
+            (c.out / META / "state").mkdir(parents=True)
+            (c.out / META / "state" / f"{key}.json").symlink_to(c.outside / "keep.txt")
+        elif what == "work":
+            (c.out / META / "work").mkdir(parents=True)
+            (c.out / META / "work" / f"{key}.old").symlink_to(c.outside, target_is_directory=True)
+        else:  # a published file
+            (c.out / "克州机要保密局").mkdir()
+            (c.out / "克州机要保密局" / "克州机要保密局2020年部门预算公开.docx").symlink_to(c.outside / "keep.txt")
+        return _build(c, _kz())
+    return setup
+
+
+def _two_files(c: Case) -> list[str]:
+    c.dept(_kz(), "甲.yaml")
+    c.dept(_kz(), "乙.yaml")
+    return ["build", str(c.src), "-o", str(c.out), "-j", "2", "--time-limit", "60"]
+
+
+def _fifo_in_batch(c: Case) -> list[str]:
+    c.dept(_kz(), "甲.yaml")
+    _fifo(c, "管道.yaml")
+    return ["build", str(c.src), "-o", str(c.out), "-j", "2", "--time-limit", "20"]
+
+
+def _docx_text(c: Case) -> str:
+    docx = next(iter(sorted(c.out.glob("*/*.docx"))), None)
+    if docx is None:
+        return ""
+    with zipfile.ZipFile(docx) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    return re.sub(r"\s+", "", "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", xml)))
+
+
+def _literal(text: str) -> Callable[[Case, Any], str]:
+    import html as _html
+
+    def check(c: Case, proc: Any) -> str:
+        if proc.returncode != 0:
+            return ""
+        printed = _html.unescape(_docx_text(c))
+        return "" if re.sub(r"\s+", "", text) in printed else f"the text {text!r} is not printed literally in the DOCX"
+    return check
+
+
+def _body_field(value: str) -> str:
+    return _kz("其他需说明的事项: 无其他说明事项。", f"其他需说明的事项: '{value}'")
+
+
+HOSTILE: list[Hostile] = [
+    # ---- numbers and sizes (issue 10.4, 10.5)
+    Hostile("amount 1.0e+999999999", lambda c: _build(c, _kz("30101: 57.91", "30101: 1.0e+999999999")), "rejected"),
+    Hostile("name 1.0e+99999999999", lambda c: _build(c, _kz("部门: 克州机要保密局", "部门: 1.0e+99999999999")), "rejected"),
+    Hostile("name 1.0e+999999999", lambda c: _build(c, _kz("部门: 克州机要保密局", "部门: 1.0e+999999999")), "rejected"),
+    Hostile("quoted duplicate key", lambda c: _build(c, _kz("      30101: 57.91    # 基本工资\n",
+                                                              "      30101: 57.91\n      \"30101\": 10.00\n")), "rejected"),
+    Hostile("4.8 MB text field", lambda c: _build(c, _body_field("很长的说明文字。" * 200_000)) + ["--time-limit", "20"],
+            "rejected"),
+    # ---- files a department file names (issue 10.4, 10.7)
+    Hostile("科目补充文件 /dev/zero", lambda c: _build(c, _settings("  科目补充文件: [/dev/zero]\n")), "rejected"),
+    Hostile("科目补充文件 FIFO", lambda c: (_fifo(c, "科目.yaml"), _build(c, _settings("  科目补充文件: [科目.yaml]\n")))[1],
+            "rejected"),
+    Hostile("科目补充文件 outside", lambda c: _build(c, _settings("  科目补充文件: [../outside/secret.yaml]\n")), "rejected"),
+    Hostile("科目补充文件 /etc/shadow", lambda c: _build(c, _settings("  科目补充文件: [/etc/shadow]\n")), "rejected"),
+    Hostile("上年.文件 outside", lambda c: _build(c, _kz("上年:\n", "上年:\n  文件: ../outside/secret.yaml\n")), "rejected"),
+    Hostile("上年.文件 /etc/passwd", lambda c: _build(c, _kz("上年:\n", "上年:\n  文件: /etc/passwd\n")), "rejected"),
+    Hostile("UTF-16 file", lambda c: ["build", str(c.dept(_kz().encode("utf-16"))), "-o", str(c.out)], "either"),
+    # ---- text that must stay text (issue 10.2, 10.6)
+    *[Hostile(f"body field {v!r}", (lambda v: lambda c: _build(c, _body_field(v)))(v), "built", _literal(v))
+      for v in ("@分页", "@封面", "# 像标题", "## 二级", ">> 右对齐", "^^ 居中", "|| 无缩进", "@表 项目支出表")],
+    Hostile("department '# 标题'", lambda c: _build(c, _kz("部门: 克州机要保密局", "部门: '# 克州机要保密局'")), "built",
+            _literal("# 克州机要保密局")),
+    Hostile("formula in open data", lambda c: _build(c, _kz("  - 名称: 密码业务经费", "  - 名称: '=HYPERLINK(\"http://canary.invalid\",\"x\")'")
+                                                  .replace("- {名称: 密码业务经费, 金额: 13.50}",
+                                                           "- {名称: '=HYPERLINK(\"http://canary.invalid\",\"x\")', 金额: 13.50}"),
+                                                  "--data"), "either"),
+    # ---- department names as folder names (issue 10.8)
+    *[Hostile(f"department name {n!r}", (lambda n: lambda c: _build(c, _kz("部门: 克州机要保密局", f"部门: \"{n}\"")))(n),
+              "either") for n in ("CON", "AUX", "nul.局", "COM1", "..", "...", "名称.", "x\\ty", "x\\ny", "../../outside")],
+    # ---- format folders (issue 10.1)
+    *[Hostile(f"template body.j2 payload {i}", _append_to_templates("body.j2", i), "either") for i in range(7)],
+    *[Hostile(f"template document.html.j2 payload {i}", _append_to_templates(".html.j2", i), "either") for i in range(7)],
+    *[Hostile(f"template.docx payload {i}", _docx_payload(i), "either") for i in (0, 1, 4)],
+    Hostile("template.docx external relationships", _docx_external, "either"),
+    Hostile("manifest 样式表 /etc/passwd", _manifest_path("样式表", lambda c: "/etc/passwd"), "either"),
+    Hostile("manifest 名词解释 ../../outside", _manifest_path("名词解释", lambda c: "../../outside/glossary.yaml"), "either"),
+    Hostile("manifest 名词解释 absolute", _manifest_path("名词解释", lambda c: str(c.outside / "glossary.yaml")), "either"),
+    Hostile("manifest 正文 outside", _manifest_path("正文", lambda c: "../../outside/body.j2"), "either"),
+    Hostile("symlink in the format folder", _symlinked_glossary, "either"),
+    # ---- the output folder (issue 10.3, 10.8)
+    *[Hostile(f"output symlink: {w}", _output_symlink(w), "rejected" if w in ("folder", "meta", "lock") else "built")
+      for w in ("folder", "meta", "lock", "state", "work", "file")],
+    Hostile("two files for one department (-j 2)", _two_files, "rejected"),
+    Hostile("a FIFO in a batch folder", _fifo_in_batch, "rejected"),
+]
+
+
+def _outside_files(c: Case) -> None:
+    c.outside.mkdir(parents=True)
+    (c.outside / "keep.txt").write_text("unchanged")
+    (c.outside / "secret.yaml").write_text(f"# {SECRET}\n部门: {SECRET}\n年度: 2019\n支出功能分类:\n  2010101: {SECRET}\n",
+                                           encoding="utf-8")
+    (c.outside / "glossary.yaml").write_text(f"名词解释:\n  - {{名词: {SECRET}, 解释: {SECRET}}}\n", encoding="utf-8")
+    (c.outside / "body.j2").write_text(f"# {SECRET}\n", encoding="utf-8")
+
+
+def _snapshot_outside(c: Case) -> dict[str, bytes]:
+    return {str(p.relative_to(c.root)): p.read_bytes() if p.is_file() else b"<dir>"
+            for p in sorted(c.root.rglob("*")) if c.out not in p.parents and p != c.out and not p.is_fifo()}
+
+
+_FORMULA = re.compile(r"^[=+@\-\t\r]")
+_NUMBER_CELL = re.compile(r"^-?\d[\d,]*(\.\d+)?%?$")
+
+
+def judge(h: Hostile, c: Case, proc: Any, before: dict[str, bytes], seconds: float) -> Outcome:
+    """The four promises — no traceback, nothing written outside the output folder, no command run
+    from a template, no mixed set — and then the expected outcome."""
+    err = (proc.stdout or "") + (proc.stderr or "")
+    if "Traceback" in err:
+        return Outcome("other", f"traceback: {err[-1500:]}", seconds)
+    if c.canary.exists():
+        return Outcome("other", "canary: a command from a template ran", seconds)
+    after = _snapshot_outside(c)
+    if after != before:
+        changed = sorted(set(after.items()) ^ set(before.items()))
+        return Outcome("other", f"written outside the output folder: {[k for k, _ in changed][:5]}", seconds)
+    secrets = [SECRET]
+    for system_file in ("/etc/passwd", "/etc/shadow"):
+        with contextlib.suppress(OSError):
+            secrets += [line for line in Path(system_file).read_text(errors="replace").splitlines() if len(line) > 8]
+    if any(s in err for s in secrets + [ENV_MARKER]):
+        return Outcome("other", "a file outside the department's folder was echoed in a message", seconds)
+    published = [p for p in c.out.rglob("*") if META not in p.relative_to(c.out).parts and p.is_file()]
+    for p in published:
+        data = p.read_bytes()
+        if p.suffix == ".docx":
+            with zipfile.ZipFile(p) as z:
+                for name in z.namelist():
+                    part = z.read(name)
+                    if name.endswith(".rels") and b'TargetMode="External"' in part:
+                        return Outcome("other", f"external relationship in the published DOCX ({name})", seconds)
+                    if SECRET.encode() in part or ENV_MARKER.encode() in part:
+                        return Outcome("other", "a file outside or the environment was printed in the DOCX", seconds)
+        elif p.suffix == ".pdf":
+            text = _pdf_text(p)
+            for marker in (SECRET, ENV_MARKER):
+                if marker in text:
+                    return Outcome("other", f"a file outside or the environment was printed in {p.name}", seconds)
+        elif SECRET.encode() in data or ENV_MARKER.encode() in data:
+            return Outcome("other", f"a file outside or the environment was printed in {p.name}", seconds)
+        if p.suffix == ".csv":
+            import csv
+
+            for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))):
+                for cell in row:
+                    if _FORMULA.match(cell) and not _NUMBER_CELL.match(cell):
+                        return Outcome("other", f"a formula cell in open data: {cell[:60]!r}", seconds)
+    for d in (x for x in c.out.iterdir() if x.name != META) if c.out.is_dir() else ():
+        name = d.name
+        if (name.startswith(".") or name.endswith((".", " ")) or set(name) & set('\\/:*?"<>|')
+                or name.split(".")[0].upper() in ("CON", "PRN", "AUX", "NUL", "COM1", "LPT1")):
+            return Outcome("other", f"unsafe folder name {name!r}", seconds)
+    if proc.returncode not in (0, 1):
+        return Outcome("other", f"exit status {proc.returncode}: {err[-800:]}", seconds)
+    kind = "built" if proc.returncode == 0 else "rejected"
+    if kind == "rejected":
+        lines = [line for line in err.splitlines() if "错误[" in line]
+        if not lines or not all(CJK.search(line) for line in lines):
+            return Outcome("other", f"refused without a Chinese error: {err[-800:]}", seconds)
+    if h.expect != "either" and kind != h.expect:
+        return Outcome("other", f"expected {h.expect}, got {kind}: {err[-800:]}", seconds)
+    if h.check is not None:
+        bad = h.check(c, proc)
+        if bad:
+            return Outcome("other", bad, seconds)
+    return Outcome(kind, err.strip().splitlines()[-1] if err.strip() else "", seconds)
+
+
+def run_hostile(h: Hostile, work_dir: str | Path, timeout: float = 240) -> Outcome:
+    """Run one hostile case through the real command line (a subprocess, in a fresh case folder)."""
+    import subprocess
+    import sys
+
+    c = Case(Path(tempfile.mkdtemp(prefix="hostile-", dir=work_dir)))
+    try:
+        c.src.mkdir()
+        _outside_files(c)
+        args = h.setup(c)
+        before = _snapshot_outside(c)
+        start = time.perf_counter()
+        try:
+            proc = subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True,
+                                  cwd=c.root, timeout=timeout,
+                                  env={**os.environ, "NO_COLOR": "1", "DISCLOSE_FUZZ_CANARY": ENV_MARKER})
+        except subprocess.TimeoutExpired:
+            return Outcome("other", f"hang: still running after {timeout:.0f} s", time.perf_counter() - start)
+        return judge(h, c, proc, before, time.perf_counter() - start)
+    finally:
+        shutil.rmtree(c.root, ignore_errors=True)
 
 
 if __name__ == "__main__":  # python tests/fuzzing.py SEED → classify one long-run case

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import multiprocessing
 import os
 import re
@@ -35,6 +34,7 @@ import pytest
 import generator.build as build_mod
 import generator.output as output_mod
 from conftest import MINIMAL, dump
+from fuzzing import fake_render
 from generator import batch, procs
 from generator.build import build_department
 from generator.errors import RenderError
@@ -44,15 +44,6 @@ from test_robustness import alive, children, wait_until
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or not sys.platform.startswith("linux"),
                                 reason="fork and /proc")
 FORK = multiprocessing.get_context("fork")
-
-
-def fake_render(checked, paths, data):
-    tag = hashlib.sha256(checked.loaded.path.read_bytes()).hexdigest()[:16]
-    files = {paths["pdf"]: f"%PDF-fake {tag}".encode(), paths["docx"]: f"PK-fake {tag}".encode()}
-    if data:
-        files[f"{paths['data']}/01-表一.csv"] = f"csv {tag}".encode()
-        files[f"{paths['data']}/数据.json"] = f'{{"tag": "{tag}"}}'.encode()
-    return files
 
 
 @pytest.fixture(autouse=True)
@@ -435,3 +426,22 @@ def test_kill_9_of_the_batch_parent_leaves_no_worker_and_no_mixed_set(fast_tmp, 
     assert {n: snapshot(out / n) for n in names} == states
     for n in names:
         assert states[n] in (old[n], new[n]), n
+
+
+# ======================================================================= the fuzz harness's race
+
+def test_the_long_runs_publishing_race_finds_old_or_new(fast_tmp):
+    """benchmarks/fuzz_long.py publishes mutated inputs over an example and kills the publisher at a random
+    step; a few rounds here keep that harness honest (and it must actually kill some publishes)."""
+    import random
+
+    import fuzzing
+
+    kinds = []
+    for seed in range(12):
+        rng = random.Random(seed)
+        raw = fuzzing.bases()[seed % len(fuzzing.bases())][0] + f"# 第 {seed} 版\n".encode()
+        outcome = fuzzing.race(rng, raw, fast_tmp)
+        assert outcome.kind in ("race-killed", "race-finished"), outcome.detail
+        kinds.append(outcome.kind)
+    assert kinds.count("race-killed") >= 6
