@@ -108,6 +108,9 @@ def run_batch(files: list[Path], out_dir: Path, *, jobs: int | None = None,
         tasks = [Task(_one, (str(f), str(out_dir), {**kw, "refuse": refuse.get(f)}), time_limit, f) for f in files]
         for o in pool.run(tasks, started=lambda ts: reporter.started([t.tag for t in ts]), tick=reporter.tick):
             reporter.finished(outcome_result(o, out_dir, time_limit))
+    except OSError as exc:  # no worker process could be started (process or memory limits)
+        reporter.line(f"错误：无法启动生成进程（{exc.strerror or exc}）：其余部门未生成，已发布的文件保持不变", "red")
+        reporter.results += [_failed(f, "internal.spawn", "无法启动生成进程，未生成") for f in files[len(reporter.results):]]
     except KeyboardInterrupt:
         interrupted = True
         for o in pool.abort():

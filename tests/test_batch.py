@@ -398,3 +398,16 @@ def test_check_and_build_give_the_same_verdict(tmp_path, capsys, what, changes, 
     check_errors = sorted(line for line in checked.output.splitlines() if ": 错误[" in line)
     build_errors = sorted(line for line in err.splitlines() if ": 错误[" in line)
     assert check_errors == build_errors  # the same errors, word for word
+
+
+@fork_only
+def test_no_worker_process_can_start(monkeypatch, tmp_path, capsys):
+    def refuse(self):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(procs.Pool, "_spawn", refuse)
+    code = batch.run_batch([tmp_path / "a.yaml", tmp_path / "b.yaml"], tmp_path / "out", jobs=2)
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert "错误：无法启动生成进程（Resource temporarily unavailable）：其余部门未生成，已发布的文件保持不变" in err
+    assert "失败 2 个" in err
