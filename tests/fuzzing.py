@@ -813,7 +813,7 @@ def _payloads(c: Case) -> list[str]:
         f"{{{{ cycler.__init__.__globals__.os.popen('{touch}').read() }}}}",
         f"{{{{ lipsum.__globals__['os'].popen('{touch}').read() }}}}",
         f"{{{{ joiner.__init__.__globals__.os.system('{touch}') }}}}",
-        f"{{{{ ''.__class__.__mro__[1].__subclasses__() | map(attribute='__init__') | list | length }}}}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() | map(attribute='__init__') | list | length }}",
         f"{{{{ self.__init__.__globals__.__builtins__.open('{c.outside / 'secret.yaml'}').read() }}}}",
         "{% include '../../outside/secret.yaml' %}",
         "{{ lipsum.__globals__.os.environ }}",

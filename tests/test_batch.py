@@ -23,7 +23,7 @@ from types import SimpleNamespace
 import pytest
 
 import fuzzing
-from conftest import KEZHOU, MINIMAL, ROOT, dump
+from conftest import KEZHOU, MINIMAL, dump
 from generator import batch, fonts, procs
 from generator.build import BuildResult
 
