@@ -349,6 +349,9 @@ def test_a_huge_text_field_ends_within_the_time_limit(tmp_path):
     (["formats", "--templates", "/nonexistent"], "用法错误：找不到格式文件夹“/nonexistent”（--templates）"),
     (["check", str(KEZHOU), "--templates", str(KEZHOU)], f"用法错误：“{KEZHOU}”不是文件夹（--templates 应为格式文件夹）"),
     (["build", str(KEZHOU), "--log", "/nonexistent/x/报告.txt"], "用法错误：无法写入报告文件“/nonexistent/x/报告.txt”"),
+    (["build", str(KEZHOU), "--time-limit", "0"], "用法错误：--time-limit 应为大于 0 的秒数，实际是“0”"),
+    (["build", str(KEZHOU), "--time-limit", "十秒"], "用法错误：--time-limit 应为大于 0 的秒数，实际是“十秒”"),
+    (["build", str(KEZHOU), "--time-limit", "nan"], "用法错误：--time-limit 应为大于 0 的秒数，实际是“nan”"),
 ])
 def test_usage_errors_are_chinese_with_exit_2(args, message):
     from click.testing import CliRunner

@@ -9,7 +9,7 @@ import click
 
 from ..cli import main
 from .common import expand_sources, output_folder
-from .options import templates_option
+from .options import positive_seconds, templates_option
 
 
 @main.command("build", help="生成部门预算公开文本（DOCX 与 PDF）。可以给文件、文件夹或通配符；检查有错误时不生成。")
@@ -21,8 +21,8 @@ from .options import templates_option
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N", help="并行进程数（默认：CPU 核数）。")
 @click.option("--force", is_flag=True, help="即使没有变化也重新生成。")
 @click.option("--data", is_flag=True, help="同时输出开放数据（每张表的 CSV 与一个 JSON）。")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=300, show_default=True, metavar="秒",
-              help="每个部门的生成时间上限；超时即停止该部门，已发布的文件保持不变。")
+@click.option("--time-limit", default="300", callback=positive_seconds, metavar="秒",
+              help="每个部门的生成时间上限（默认 300 秒）；超时即停止该部门，已发布的文件保持不变。")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
               help="把完整的报告（全部部门的全部错误与警告）另外写入该文件。")
 def build_command(sources, out_dir, format_name, templates, strict, jobs, force, data, time_limit, log_path) -> None:

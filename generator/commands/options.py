@@ -21,3 +21,14 @@ def templates_folder(ctx: click.Context, param: click.Parameter, value: Path | N
 def templates_option(help: str = "额外的格式文件夹（覆盖内置格式）。"):
     return click.option("--templates", type=click.Path(path_type=Path), callback=templates_folder,
                         metavar="文件夹", help=help)
+
+
+def positive_seconds(ctx: click.Context, param: click.Parameter, value: str) -> float:
+    """``--time-limit``: a number of seconds above 0."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = float("nan")
+    if not 0 < seconds < float("inf"):
+        raise click.UsageError(f"--time-limit 应为大于 0 的秒数，实际是“{value}”", ctx=ctx)
+    return seconds
