@@ -270,7 +270,8 @@ def test_department_text_never_becomes_markup(write, minimal, text):
     minimal["概况"]["主要职能"] = f"{text}\n{text}"
     minimal["其他需说明的事项"] = text
     checked = check_file(write(minimal))
-    assert checked.ok, [p.format() for p in checked.errors]
+    # private-use characters have no glyph: check refuses them as build does; the document model is what is tested here
+    assert not [p for p in checked.errors if p.rule != "text.glyph"], [p.format() for p in checked.errors]
     doc = build_document(checked.fig, checked.fmt)
     baseline_checked = check_file(write(dict(minimal, 部门="测试局", 概况=dict(minimal["概况"], 主要职能="x"),
                                              其他需说明的事项="无"), "baseline.yaml"))
