@@ -800,9 +800,16 @@ def _evil_format(c: Case, edit: Callable[[Path], None]) -> list[str]:
     base = builtin_templates_dir() / "kezhou-2020"
     fmt = c.root / "formats" / "evil"
     shutil.copytree(base, fmt)
+    # the shared layout and Word template as the format's own (manifest keys HTML模板, Word模板), so edits reach them
+    for name, key in (("document.html.j2", "HTML模板"), ("template.docx", "Word模板")):
+        if not (fmt / name).exists() and (builtin_templates_dir() / "_base" / name).exists():
+            shutil.copy(builtin_templates_dir() / "_base" / name, fmt / name)
     manifest = fmt / "manifest.yaml"
-    manifest.write_text(re.sub(r"^名称: .*$", "名称: evil", manifest.read_text(encoding="utf-8"), count=1, flags=re.M),
-                        encoding="utf-8")
+    text = re.sub(r"^名称: .*$", "名称: evil", manifest.read_text(encoding="utf-8"), count=1, flags=re.M)
+    for name, key in (("document.html.j2", "HTML模板"), ("template.docx", "Word模板")):
+        if f"\n{key}:" not in text and (fmt / name).exists():
+            text = text.replace("\n正文:", f"\n{key}: {name}\n正文:", 1)
+    manifest.write_text(text, encoding="utf-8")
     edit(fmt)
     return _build(c, _kz()) + ["--templates", str(fmt.parent), "--format", "evil"]
 
@@ -820,9 +827,29 @@ def _payloads(c: Case) -> list[str]:
     ]
 
 
+PROBE = "{{ 7*7 }}探针"  # a harmless payload: proves an edited template really is the one rendered ("49探针")
+
+
+def _payload(c: Case, index: int) -> str:
+    return PROBE if index < 0 else _payloads(c)[index]
+
+
+def _probe_printed(where: str) -> Callable[[Case, Any], str]:
+    def check(c: Case, proc: Any) -> str:
+        if where == "pdf":
+            pdf = next(iter(sorted(c.out.glob("*/*.pdf"))), None)
+            text = re.sub(r"\s+", "", _pdf_text(pdf)) if pdf else ""
+        else:
+            text = _docx_text(c)
+        return "" if "49探针" in text else f"the edited template was not the one rendered ({where})"
+    return check
+
+
 def _append_to_templates(suffix: str, payload_index: int) -> Callable[[Case], list[str]]:
     def setup(c: Case) -> list[str]:
-        payload = _payloads(c)[payload_index]
+        payload = _payload(c, payload_index)
+        if payload_index < 0 and suffix == ".html.j2":
+            payload = f"<p>{payload}</p>"
 
         def edit(fmt: Path) -> None:
             for t in fmt.glob(f"*{suffix}"):
@@ -846,7 +873,7 @@ def _rewrite_zip(path: Path, edit: Callable[[str, bytes], bytes]) -> None:
 
 def _docx_payload(payload_index: int) -> Callable[[Case], list[str]]:
     def setup(c: Case) -> list[str]:
-        payload = _payloads(c)[payload_index].replace("&", "&amp;").replace("<", "&lt;").replace("'", "&apos;")
+        payload = _payload(c, payload_index).replace("&", "&amp;").replace("<", "&lt;").replace("'", "&apos;")
 
         def edit(fmt: Path) -> None:
             def change(name: str, data: bytes) -> bytes:
@@ -994,7 +1021,11 @@ HOSTILE: list[Hostile] = [
     # ---- department names as folder names (issue 10.8)
     *[Hostile(f"department name {n!r}", (lambda n: lambda c: _build(c, _kz("部门: 克州机要保密局", f"部门: \"{n}\"")))(n),
               "either") for n in ("CON", "AUX", "nul.局", "COM1", "..", "...", "名称.", "x\\ty", "x\\ny", "../../outside")],
-    # ---- format folders (issue 10.1)
+    # ---- format folders (issue 10.1); first three controls: an edited template is the one rendered
+    Hostile("control: edited body.j2 is rendered", _append_to_templates("body.j2", -1), "built", _probe_printed("docx")),
+    Hostile("control: edited document.html.j2 is rendered", _append_to_templates(".html.j2", -1), "built",
+            _probe_printed("pdf")),
+    Hostile("control: edited template.docx is rendered", _docx_payload(-1), "built", _probe_printed("docx")),
     *[Hostile(f"template body.j2 payload {i}", _append_to_templates("body.j2", i), "either") for i in range(7)],
     *[Hostile(f"template document.html.j2 payload {i}", _append_to_templates(".html.j2", i), "either") for i in range(7)],
     *[Hostile(f"template.docx payload {i}", _docx_payload(i), "either") for i in (0, 1, 4)],
