@@ -42,6 +42,15 @@ def output_names(department: str, year: int) -> tuple[str, str]:
     return folder, f"{folder}{year}年部门预算公开"  # a long name is shortened, the year is kept
 
 
+def output_paths(checked: Checked, out_dir: Path) -> dict[str, Path]:
+    """Where ``disclose build`` publishes a department's files (for showing names; publishing itself
+    goes through :func:`generator.output.department_slot`)."""
+    dept = checked.fig.dept  # type: ignore[union-attr]
+    folder, stem = output_names(dept.name, dept.year)
+    base = Path(out_dir) / folder
+    return {"pdf": base / f"{stem}.pdf", "docx": base / f"{stem}.docx", "data": base / "data"}
+
+
 @dataclass(frozen=True)
 class Identity:
     """Which published files a department file makes (known once it loads)."""
@@ -172,8 +181,9 @@ def _owned_by_another(slot: Slot, department: str, folder: str, where: Location,
     return owner is not None
 
 
-def render_all(checked: Checked, paths: dict[str, str], data: bool) -> dict[str, bytes]:
-    """Every file of the department's set, by name relative to its folder ('/'-separated)."""
+def render_all(checked: Checked, paths: dict, data: bool) -> dict:
+    """Every file of the department's set, keyed like ``paths``: names relative to the folder
+    ('/'-separated) for publishing, or the paths of :func:`output_paths`."""
     from .renderers import PUBLISHED, render
 
     doc = build_document(checked.fig, checked.fmt)  # type: ignore[arg-type]
@@ -181,7 +191,7 @@ def render_all(checked: Checked, paths: dict[str, str], data: bool) -> dict[str,
     if data:
         from .opendata import export
         for name, blob in export(doc, checked.fig).items():  # type: ignore[arg-type]
-            files[f"{paths['data']}/{name}"] = blob
+            files[paths["data"] / name if isinstance(paths["data"], Path) else f"{paths['data']}/{name}"] = blob
     return files
 
 
