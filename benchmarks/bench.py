@@ -235,13 +235,16 @@ wrap(weasyprint.HTML, "render", "render (styles + boxes + layout)")
 wrap(wd.Page, "paint", "draw (pages to PDF operators)")
 wrap(wpdf, "build_fonts_dictionary", "fonts (subset + embed)")
 wrap(pydyf.PDF, "write", "PDF serialise + compress")
+import dataclasses
 import generator.renderers.pdf as rp, generator.renderers.docx as rd
-wrap(rp, "render_pdf", "PDF renderer")
 from generator import renderers
-renderers.RENDERERS["pdf"] = rp.render_pdf
-wrap(rd, "render_docx", "DOCX renderer")
+from generator.renderers import pagination
 renderers.load_all()
-renderers.RENDERERS["docx"] = rd.render_docx
+wrap(pagination, "paginate", "pagination stage (layout)")
+wrap(rp, "render_pdf", "PDF renderer (writes the layout)")
+wrap(rd, "render_docx", "DOCX renderer")
+for key, fn in (("pdf", rp.render_pdf), ("docx", rd.render_docx)):
+    renderers.RENDERERS[key] = dataclasses.replace(renderers.RENDERERS[key], render=fn)
 path, out, runs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 imports = time.process_time() - t0
 times, walls, phases = [], [], []

@@ -279,3 +279,18 @@ def test_where_a_table_starts_is_the_typography_choice(tmp_path, start):
         assert numbers == [1, 1, 1, 1]
     else:
         assert numbers == [1, 1, 2, 3]
+
+
+@pytest.mark.parametrize("name", ["kezhou-2020", "national-2024", "classic-2016"])
+def test_shipped_formats_use_the_lighter_user_agent_stylesheet(name):
+    """A word such as “marker” in a stylesheet comment must not bring back WeasyPrint's universal
+    pseudo-element rules (they made the cascade several times slower); a real rule does."""
+    from generator.renderers import pdf as P
+    from generator.renderers.html import stylesheet_text
+
+    css = stylesheet_text(get_format(name))
+    light = P._html_class("")
+    assert P._html_class(css) is light
+    assert P._html_class(css + "\n/* ::marker, footnote, list-item */") is light
+    assert P._html_class(css + "\nli::marker { color: red; }") is not light
+    assert P._html_class("p { display: list-item; }") is not light

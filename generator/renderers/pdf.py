@@ -108,7 +108,10 @@ def _patch_fonts() -> bool:
         with _LOCK:
             hit = files.get(key)
             if hit is None:
-                files[key] = hit = (blob, ffi.unpack(pointer, key[1]))
+                # A view of the mapped file, not a copy: HarfBuzz subsets from the face,
+                # and WeasyPrint only reads the first bytes of this (or copies it on the
+                # fontTools fallback paths). A copy held 20-27 MB per CJK face in memory.
+                files[key] = hit = (blob, ffi.buffer(pointer, key[1]))
                 blob = None
         if blob is not None:
             harfbuzz.hb_blob_destroy(blob)
@@ -169,7 +172,8 @@ def _html_class(author_css: str) -> type:
     ``::marker`` limited to ``li``. As universal pseudo-element rules they made
     WeasyPrint compute six extra styles for every element. The stylesheet is kept
     whole when the format's stylesheet uses footnotes, notes or list markers."""
-    full = bool(re.search(r"footnote|note-|float\s*:\s*note|marker|list-item", author_css))
+    rules = re.sub(r"/\*.*?\*/", "", author_css, flags=re.S)  # a word in a comment is no rule
+    full = bool(re.search(r"footnote|::?note-|float\s*:\s*note|::?marker\b|list-item", rules))
     with _LOCK:
         cls = _HTML_CLASSES.get(full)
         if cls is None:
