@@ -8,27 +8,19 @@ from pathlib import Path
 
 from . import __version__
 from .document.build import build_document
-from .errors import Location, Problem, UserError, ValidationFailed
+from .errors import HasProblems, Location, Problem, UserError, ValidationFailed
 from .load.department import Loaded
 from .output import PublishHook, Slot, department_slot, department_view, folder_key, safe_name
 from .pipeline import Checked, check_file
 
 
 @dataclass
-class BuildResult:
+class BuildResult(HasProblems):
     source: Path
     status: str  # "built" / "unchanged" / "failed"
     outputs: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     department: str = ""
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
 
     @property
     def first_error(self) -> str:

@@ -48,6 +48,20 @@ class Problem:
         return Problem(self.rule, self.message, self.location, Severity.ERROR, self.field)
 
 
+class HasProblems:
+    """Mixin for results that carry a ``problems`` list: its errors and warnings."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
 class DiscloseError(Exception):
     """Base class of every exception disclose raises on purpose."""
 

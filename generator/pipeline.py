@@ -9,7 +9,7 @@ from pathlib import Path
 from .catalogs import economic_catalog, function_catalog
 from .checks import missing_for_format
 from .checks.rules import Context, run_checks
-from .errors import Location, Problem, Severity, UserError
+from .errors import HasProblems, Location, Problem, Severity, UserError
 from .figures import Figures, derive
 from .formats import Format, get_format
 from .load.department import Loaded, load_department
@@ -18,21 +18,13 @@ from .project import Project, load_project
 
 
 @dataclass
-class Checked:
+class Checked(HasProblems):
     loaded: Loaded
     fig: Figures | None = None
     fmt: Format | None = None
     problems: list[Problem] = field(default_factory=list)
     project: Project | None = None
     inputs: list[Path] = field(default_factory=list)  # every file the result depends on (fingerprint)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
 
     @property
     def ok(self) -> bool:
