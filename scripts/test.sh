@@ -4,7 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 set +e
-.venv/bin/python -m pytest "$@"
+# one worker per core, each test file on one worker (its module fixtures are built once)
+.venv/bin/python -m pytest -n auto --dist loadfile "$@"
 code=$?
 set -e
 # pytest exits 5 when no test ran: that is a failure here, never a pass
