@@ -58,6 +58,7 @@ class PageFacts:
     starts_with_table: bool
     head: str  # text above the text area
     first_line: str  # the first line of text inside the text area
+    last_line: str  # the last line of text inside the text area
     split_numbers: list[tuple[str, str]] = field(default_factory=list)
     text: str = ""
 
@@ -86,7 +87,9 @@ def read(path, typography) -> list[PageFacts]:
             starts_with_table = first_rule < first_word - 0.5
             head = " ".join(w["text"] for w in words if w["bottom"] < top - 1)
             first_line = " ".join(w["text"] for w in body_words if abs(w["top"] - first_word) < 3)
-            out.append(PageFacts(i, landscape, round(fill, 3), starts_with_table, head, first_line,
+            last_word = max((w["bottom"] for w in body_words), default=top)
+            last_line = " ".join(w["text"] for w in body_words if abs(w["bottom"] - last_word) < 3)
+            out.append(PageFacts(i, landscape, round(fill, 3), starts_with_table, head, first_line, last_line,
                                  _split_numbers(body_words, horizontal), page.extract_text() or ""))
     return out
 

@@ -92,6 +92,18 @@ def test_continuation_pages_name_their_table(built, name, fmt):
 
 
 @pytest.mark.parametrize("name,fmt", CASES)
+def test_no_page_ends_with_a_table_number_or_title(built, name, fmt):
+    """“表六” or a table's title alone at the foot of a page, its table on the next: the number,
+    title and captions go with the table."""
+    labels = set()
+    for t in _document(name, fmt).tables():
+        labels |= {_squash(t.number), _squash(t.title), _squash(f"{t.number}{t.title}")} - {""}
+    pages = pages_of(built, name, fmt)
+    orphans = [(p.number, p.last_line) for p in pages[:-1] if _squash(p.last_line) in labels]
+    assert not orphans, f"pages ending with a table's label (page, last line): {orphans}"
+
+
+@pytest.mark.parametrize("name,fmt", CASES)
 def test_no_page_is_more_than_half_empty(built, name, fmt):
     pages = pages_of(built, name, fmt)
     parts = {_squash(t) for t in _part_titles(name, fmt)}
