@@ -12,6 +12,7 @@ import functools
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 
 from ..document import model
 from ..document.model import Document
@@ -32,6 +33,19 @@ def _col_widths(widths: list[int] | None) -> list[str]:
     return [f"{w * 100 / whole:.3f}%" for w in widths]
 
 
+def _cells(row, header: bool = False) -> Markup:
+    """One table row's cells as markup: ``<td class="a-right b i1 nw" colspan="2">text</td>``.
+    Header rows print bold cells as ``th``. The text is escaped (never markup). The same markup
+    as a Jinja macro per cell, at a tenth of its cost (the document has ~1,000 cells)."""
+    out = []
+    for c in row:
+        tag = "th" if header and c.bold else "td"
+        cls = f"a-{c.align}{' b' if c.bold else ''}{f' i{int(c.indent)}' if c.indent else ''}{' nw' if c.nowrap else ''}"
+        span = (f' colspan="{int(c.colspan)}"' if c.colspan > 1 else "") + (f' rowspan="{int(c.rowspan)}"' if c.rowspan > 1 else "")
+        out.append(f'<{tag} class="{escape(cls)}"{span}>{escape(c.text)}</{tag}>')
+    return Markup("".join(out))
+
+
 def _kind(block: object) -> str:
     """The macro name for a block: ``title_page``, ``toc``, ``heading``, ``paragraph``, ``table``, ``page_break``."""
     return {
@@ -43,7 +57,7 @@ def _kind(block: object) -> str:
 @functools.lru_cache(maxsize=16)
 def _environment(folder: str, digest: str) -> jinja2.Environment:
     return sandbox([Path(folder), builtin_templates_dir() / "_base"], autoescape=True,
-                   filters={"col_widths": _col_widths, "block_kind": _kind, "break_lines": break_lines})
+                   filters={"col_widths": _col_widths, "block_kind": _kind, "break_lines": break_lines, "cells": _cells})
 
 
 @functools.lru_cache(maxsize=16)
