@@ -115,10 +115,7 @@ def preview(path: Path, templates: Path | None = None) -> Preview:
     result = Preview(Path(path), checked, problems, inputs=files, folders=folders)
     if checked.fig is None or checked.fmt is None:
         return result
-    if checked.loaded.model is not None and checked.ok:
-        from ..checks.glyphs import missing_glyph_problems  # what stops `disclose build` after the check
-
-        problems += missing_glyph_problems(checked.loaded)
+    # (the glyph check that stops `disclose build` is part of check_file: nothing to add here)
     try:
         doc = build_document(checked.fig, checked.fmt)
         result.css = stylesheet_text(checked.fmt)
@@ -183,15 +180,10 @@ def build_files(path: Path, templates: Path | None = None) -> tuple[dict[str, by
     """The department's PDF and DOCX, byte for byte as ``disclose build`` writes them, in memory.
     Returns (files by extension, file names, problems); no files when there are errors."""
     from ..build import output_paths, render_all
-    from ..checks.glyphs import missing_glyph_problems
-
     try:
-        checked = check_file(path, None, templates)
+        checked = check_file(path, None, templates)  # the glyph check included, as build runs it
         if not checked.ok or checked.fig is None or checked.fmt is None:
             return {}, {}, checked.problems
-        glyphs = missing_glyph_problems(checked.loaded)
-        if glyphs:
-            return {}, {}, checked.problems + glyphs
         with tempfile.TemporaryDirectory() as tmp:
             paths = output_paths(checked, Path(tmp))
             files = render_all(checked, paths, False)
