@@ -295,12 +295,18 @@ def test_confined_refuses_paths_outside(tmp_path):
     assert "超出了输出文件夹" in err.value.problems[0].message
 
 
-def test_a_symlinked_department_folder_is_refused_and_never_followed(tmp_path):
+def _department_and_outside(tmp_path):
+    """The 2020 example as d.yaml, an output folder path and a folder outside it holding keep.txt."""
     src = tmp_path / "d.yaml"
     src.write_text(KEZHOU.read_text(encoding="utf-8"), encoding="utf-8")
     out, outside = tmp_path / "out", tmp_path / "outside"
     outside.mkdir()
     (outside / "keep.txt").write_text("unchanged")
+    return src, out, outside
+
+
+def test_a_symlinked_department_folder_is_refused_and_never_followed(tmp_path):
+    src, out, outside = _department_and_outside(tmp_path)
     out.mkdir()
     (out / "克州机要保密局").symlink_to(outside, target_is_directory=True)
     result = lite_build(src, out)
@@ -313,11 +319,7 @@ def test_a_symlinked_department_folder_is_refused_and_never_followed(tmp_path):
 
 
 def test_a_symlink_in_place_of_a_published_file_is_replaced_never_written_through(tmp_path):
-    src = tmp_path / "d.yaml"
-    src.write_text(KEZHOU.read_text(encoding="utf-8"), encoding="utf-8")
-    out, outside = tmp_path / "out", tmp_path / "outside"
-    outside.mkdir()
-    (outside / "keep.txt").write_text("unchanged")
+    src, out, outside = _department_and_outside(tmp_path)
     folder = out / "克州机要保密局"
     folder.mkdir(parents=True)
     docx_path = folder / "克州机要保密局2020年部门预算公开.docx"
