@@ -294,3 +294,5 @@ def test_shipped_formats_use_the_lighter_user_agent_stylesheet(name):
     assert P._html_class(css + "\n/* ::marker, footnote, list-item */") is light
     assert P._html_class(css + "\nli::marker { color: red; }") is not light
     assert P._html_class("p { display: list-item; }") is not light
+    # an unclosed comment runs to the end of the stylesheet (and a hostile one costs linear time)
+    assert P._html_class("p {}\n" + "/*a" * 50_000 + " li::marker { color: red; }") is light

@@ -172,7 +172,9 @@ def _html_class(author_css: str) -> type:
     ``::marker`` limited to ``li``. As universal pseudo-element rules they made
     WeasyPrint compute six extra styles for every element. The stylesheet is kept
     whole when the format's stylesheet uses footnotes, notes or list markers."""
-    rules = re.sub(r"/\*.*?\*/", "", author_css, flags=re.S)  # a word in a comment is no rule
+    # A word in a comment is no rule. An unclosed comment runs to the end, as CSS reads it; that
+    # also keeps this linear (``/\*.*?\*/`` alone is quadratic on a hostile "/*a/*a/*a…").
+    rules = re.sub(r"/\*.*?(?:\*/|\Z)", "", author_css, flags=re.S)
     full = bool(re.search(r"footnote|::?note-|float\s*:\s*note|::?marker\b|list-item", rules))
     with _LOCK:
         cls = _HTML_CLASSES.get(full)
