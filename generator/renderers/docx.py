@@ -173,12 +173,12 @@ STYLES = {
     "h1": "heading 1", "h2": "heading 2", "h3": "heading 3", "h4": "heading 4",
     "toc_title": "TOC Heading", "toc1": "toc 1", "toc2": "toc 2", "toc3": "toc 3",
     "table_number": "Table Number", "table_title": "Table Title", "inline_title": "Inline Table Title",
-    "table_caption": "Table Caption",
+    "table_caption": "Table Caption", "table_caption_small": "Table Caption Small",
     "table_header": "Table Header", "table_text": "Table Text",
     "table_header_small": "Table Header Small", "table_text_small": "Table Text Small",
     "table_note": "Table Note", "table": "Disclosure Table",
 }
-_FALLBACK = {"inline_title": "table_title", "table_header_small": "table_header", "table_text_small": "table_text", "table_number": "table_caption",
+_FALLBACK = {"inline_title": "table_title", "table_caption_small": "table_caption", "table_header_small": "table_header", "table_text_small": "table_text", "table_number": "table_caption",
              "list": "body", "note": "body", "toc3": "toc2", "h4": "h3"}
 
 
@@ -524,11 +524,11 @@ class _BodyBuilder:
                     _sub(borders, side, val="single", sz=6, space=0, color="000000")
                 else:
                     _sub(borders, side, val="nil")
-            mar = _sub(tcpr, "tcMar")
-            for side in ("left", "right"):
+            mar = _sub(tcpr, "tcMar")  # a paragraph above the grid, as in the PDF: no cell padding
+            for side in ("top", "left", "bottom", "right"):
                 _sub(mar, side, w=0, type="dxa")
             _sub(tcpr, "vAlign", val="bottom")
-            style = self.styles[key]
+            style = self.styles["table_caption_small" if small and key == "table_caption" else key]
             p = self.sub.add_paragraph()
             p._p.get_or_add_pPr().get_or_add_pStyle().val = style.style_id
             if _style_breaks(style):
