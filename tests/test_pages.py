@@ -121,12 +121,7 @@ def test_no_page_is_more_than_half_empty(built, name, fmt):
 
 def test_docx_as_libreoffice_lays_it_out_breaks_no_code_or_amount(built, tmp_path):
     name, fmt = "山海关区委办公室-2024", "national-2024"
-    docx = built[(name, fmt)][1]
-    env = {**os.environ, "FONTCONFIG_FILE": str(ROOT / "generator" / "fonts" / "fonts.conf"),
-           "HOME": str(tmp_path)}
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(docx)], capture_output=True, env=env, timeout=300, check=True)
-    pages = read(tmp_path / (docx.stem + ".pdf"), get_format(fmt).typography)
+    pages = _libreoffice_pages(built[(name, fmt)][1], fmt, tmp_path)
     assert len(pages) > 20
     broken = [(p.number, pair) for p in pages for pair in p.split_numbers]
     assert not broken, f"codes/amounts split across lines in LibreOffice (page, (upper, lower)): {broken}"
@@ -134,6 +129,29 @@ def test_docx_as_libreoffice_lays_it_out_breaks_no_code_or_amount(built, tmp_pat
     for p in pages:
         if p.starts_with_table:
             pytest.fail(f"page {p.number} starts with a bare grid: the identity rows did not repeat")
+
+
+def _libreoffice_pages(docx: Path, fmt: str, tmp_path: Path):
+    env = {**os.environ, "FONTCONFIG_FILE": str(ROOT / "generator" / "fonts" / "fonts.conf"),
+           "HOME": str(tmp_path)}
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(docx)], capture_output=True, env=env, timeout=300, check=True)
+    return read(tmp_path / (docx.stem + ".pdf"), get_format(fmt).typography)
+
+
+@pytest.mark.parametrize("name,fmt", [("克州机要保密局-2020", "kezhou-2020"), ("山海关区委办公室-2024", "national-2024")])
+def test_a_table_on_one_pdf_page_is_on_one_page_of_the_docx_too(built, name, fmt, tmp_path):
+    """The DOCX as LibreOffice lays it out keeps whole every table the PDF prints on one page
+    (the 2020 表一 once spilled its last two rows onto a page of their own there)."""
+    pdf_pages = pages_of(built, name, fmt)
+    docx_pages = _libreoffice_pages(built[(name, fmt)][1], fmt, tmp_path)
+    spilled = []
+    for t in _document(name, fmt).tables():
+        label = _squash(f"{t.number}{t.title}") if t.number else _squash(t.title)
+        on = lambda pages: [p.number for p in pages if label in _squash(p.text)]  # noqa: E731
+        if len(on(pdf_pages)) == 1 and len(on(docx_pages)) > 1:
+            spilled.append((label, on(docx_pages)))
+    assert not spilled, f"tables on one PDF page but on several in LibreOffice (table, pages): {spilled}"
 
 
 LONG_NAME = "新疆维吾尔自治区克孜勒苏柯尔克孜自治州党委机要保密工作领导小组办公室"
