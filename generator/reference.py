@@ -2,52 +2,65 @@
 
 from __future__ import annotations
 
+import types
 import typing
+from decimal import Decimal
 
 from pydantic import BaseModel
 
 from .model import CodeLevels, Department, EntryKeys
 
-TYPE_NAMES = {str: "文字", int: "整数", bool: "是/否"}
+TYPE_NAMES = {str: "文字", int: "整数", bool: "是/否", Decimal: "数"}
 
 
-def _type_name(tp) -> str:
+def type_name(tp, annotated=None) -> str:
+    """The Chinese name of a model field's type, for the generated references (the YAML
+    fields here, the format keys in generator/formats/reference.py). ``annotated(base,
+    metadata)`` may name an ``Annotated`` type; when it returns None the base type is named."""
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
+    name = lambda t: type_name(t, annotated)  # noqa: E731
     if origin is typing.Annotated:
-        base = args[0]
-        meta = " ".join(getattr(m, "func", lambda: None).__name__ for m in args[1:] if hasattr(m, "func"))
-        levels = next((m for m in args[1:] if isinstance(m, CodeLevels)), None)
-        entry = next((m for m in args[1:] if isinstance(m, EntryKeys)), None)
-        if entry is not None:
-            return "映射（" + "、".join(f"{k}: 文字" for k, _ in entry.keys) + "）"
-        if "_amount" in meta:
-            return "金额（万元）"
-        if "_control_number" in meta:
-            return "数（金额、增减额或百分比）"
-        if "_code" in meta:
-            if levels is None:
-                return "科目代码"
-            kind = {"function": "功能分类", "economic": "经济分类"}.get(levels.kind, "")
-            digits = {"类": 3, "款": 5, "项": 7}
-            return f"{kind}代码（" + "/".join(f"{lv} {digits[lv]} 位" for lv in levels.levels) + "）"
-        if "_count" in meta:
-            return "整数"
-        if "_text" in meta:
-            return "文字"
-        return _type_name(base)
+        return (annotated(args[0], args[1:]) if annotated else None) or name(args[0])
     if origin is typing.Literal:
-        return "“" + "”/“".join(str(a) for a in args) + "”之一"
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-        names = [_type_name(a) for a in args if a is not type(None)]
-        return " 或 ".join(dict.fromkeys(names))
+        return f"“{args[0]}”" if len(args) == 1 else "“" + "”/“".join(str(a) for a in args) + "”之一"
+    if origin in (typing.Union, types.UnionType):
+        return " 或 ".join(dict.fromkeys(name(a) for a in args if a is not type(None)))
     if origin is list:
-        return f"列表（每项：{_type_name(args[0])}）"
+        return f"列表（每项：{name(args[0])}）"
     if origin is dict:
-        return f"映射（{_type_name(args[0])} → {_type_name(args[1])}）"
+        return f"映射（{name(args[0])} → {name(args[1])}）"
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return "映射（见下）"
     return TYPE_NAMES.get(tp, getattr(tp, "__name__", str(tp)))
+
+
+def _annotated_field(base, metadata) -> str | None:
+    """Department fields: amounts, codes (with their levels), counts, texts, entries."""
+    meta = " ".join(m.func.__name__ for m in metadata if hasattr(m, "func"))
+    levels = next((m for m in metadata if isinstance(m, CodeLevels)), None)
+    entry = next((m for m in metadata if isinstance(m, EntryKeys)), None)
+    if entry is not None:
+        return "映射（" + "、".join(f"{k}: 文字" for k, _ in entry.keys) + "）"
+    if "_amount" in meta:
+        return "金额（万元）"
+    if "_control_number" in meta:
+        return "数（金额、增减额或百分比）"
+    if "_code" in meta:
+        if levels is None:
+            return "科目代码"
+        kind = {"function": "功能分类", "economic": "经济分类"}.get(levels.kind, "")
+        digits = {"类": 3, "款": 5, "项": 7}
+        return f"{kind}代码（" + "/".join(f"{lv} {digits[lv]} 位" for lv in levels.levels) + "）"
+    if "_count" in meta:
+        return "整数"
+    if "_text" in meta:
+        return "文字"
+    return None
+
+
+def _type_name(tp) -> str:
+    return type_name(tp, _annotated_field)
 
 
 def _models(model: type[BaseModel], seen: list) -> None:

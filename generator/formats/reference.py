@@ -13,6 +13,7 @@ import typing
 from pydantic import BaseModel
 
 from ..figures import series as S
+from ..reference import type_name
 from ..figures.datasets import ASSET_KEYS, FIELDS
 from . import builtin_templates_dir
 from . import manifest as M
@@ -20,26 +21,14 @@ from .files import read_text
 from .typography import STYLE_KEYS, ZIHAO, Style, Typography
 
 
+def _text_or_list(base, metadata) -> str | None:
+    if typing.get_origin(base) is list and typing.get_args(base) == (str,):
+        return "文字或文字列表"
+    return None
+
+
 def _type(tp: typing.Any) -> str:
-    origin = typing.get_origin(tp)
-    args = typing.get_args(tp)
-    if origin is typing.Annotated:
-        inner = args[0]
-        if typing.get_origin(inner) is list and typing.get_args(inner) == (str,):
-            return "文字或文字列表"
-        return _type(inner)
-    if origin is typing.Literal:
-        return "、".join(f"`{a}`" for a in args)
-    if origin is typing.Union:
-        parts = [_type(a) for a in args if a is not type(None)]
-        return " 或 ".join(dict.fromkeys(parts))
-    if origin is list:
-        return f"列表（{_type(args[0])}）"
-    if origin is dict:
-        return f"映射（{_type(args[0])} → {_type(args[1])}）"
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return "映射"
-    return {str: "文字", int: "整数", bool: "是/否"}.get(tp, getattr(tp, "__name__", str(tp)))
+    return type_name(tp, _text_or_list)
 
 
 def _default(field) -> str:
