@@ -68,3 +68,23 @@ def test_every_rule_id_is_explained_in_the_common_errors_doc():
     named = set(re.findall(r"`([a-z][a-z0-9.-]*)`", text))
     missing = {rule: where for rule, where in rule_ids().items() if rule not in named}
     assert missing == {}, "add a row to docs/常见错误.md (and README.md's copy) for each of these"
+
+
+def test_generated_references_name_types_in_chinese_and_keep_their_tables_whole():
+    """The key tables of docs/formats.md and docs/YAML字段参考.md: every row of a table has the
+    table's number of cells (a type printed as “bool | None” split its row), and no Python type
+    name shows (“None”, “generator.…”, “decimal.Decimal”)."""
+    from generator.formats.reference import markdown as formats_markdown
+    from generator.reference import markdown as fields_markdown
+
+    for text in (formats_markdown(), fields_markdown()):
+        table_width = None
+        for line in text.splitlines():
+            if not line.startswith("|"):
+                table_width = None
+                continue
+            cells = line.count("|") - line.count("\\|")
+            table_width = table_width or cells
+            assert cells == table_width, line
+            if line.startswith("| `") or line.startswith("| "):
+                assert not re.search(r"\bNone\b|generator\.|decimal\.|typing\.|<class", line), line
