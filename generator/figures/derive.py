@@ -17,7 +17,7 @@ from ..model import FISCAL_SOURCES, SOURCES, Department, ThreePublicItem
 from ..money import ZERO, Change, largest_remainder, total
 from . import series as S
 from .datasets import BUILDERS as DATASETS, Dataset
-from .trees import Tree, build_tree
+from .trees import Tree, build_tree, code_nodes
 
 PERSONNEL_CLASSES = ("301", "303")  # 工资福利支出, 对个人和家庭的补助 → 人员经费
 THREE_PUBLIC_GROUPS = {
@@ -88,13 +88,8 @@ def rollup(lines: Iterable[Line], key: Callable[[Line], str], columns: Columns, 
         if not code:
             continue
         cols = list(columns(line))
-        for n in levels:
-            if len(code) < n:
-                continue
-            c = code[:n]
-            node = nodes.get(c)
-            if node is None:
-                node = nodes[c] = Node(c, catalog.name(c) or "", _level_name(catalog, c))
+        for node in code_nodes(nodes, code, levels,
+                               lambda c, _: Node(c, catalog.name(c) or "", _level_name(catalog, c))):
             for col in cols:
                 node.add(col, line.amount)
     return [nodes[c] for c in sorted(nodes)]

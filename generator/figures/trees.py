@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from ..catalogs import Catalog
 from ..money import ZERO, Change, total
@@ -67,6 +67,19 @@ class Tree:
         return node.value(S.cells(column))
 
 
+def code_nodes(nodes: dict, code: str, levels: tuple[int, ...], make: Callable[[str, int], Any]) -> Iterator:
+    """The node of each level of ``code`` (its 3-, 5-, 7-digit prefixes among ``levels``), made
+    by ``make(prefix, length)`` and kept in ``nodes`` the first time a prefix is seen: the one
+    walk by which every code tree sums its lines."""
+    for n in levels:
+        if len(code) >= n:
+            c = code[:n]
+            node = nodes.get(c)
+            if node is None:
+                node = nodes[c] = make(c, n)
+            yield node
+
+
 def build_tree(scheme: str, lines, catalog: Catalog, scope: frozenset[S.CellKey],
                last: dict[str, Decimal], scoped: bool) -> Tree:
     """Sum ``lines`` (restricted to ``scope``) into the code tree of ``scheme``, in one walk."""
@@ -79,12 +92,7 @@ def build_tree(scheme: str, lines, catalog: Catalog, scope: frozenset[S.CellKey]
         if not code or cell not in scope:
             continue
         root.cube[cell] = root.cube.get(cell, ZERO) + line.amount
-        for n in levels:
-            if len(code) < n:
-                continue
-            c = code[:n]
-            node = nodes.get(c)
-            if node is None:
-                node = nodes[c] = TreeNode(c, catalog.name(c) or "", LEVEL_NAMES[n])
+        for node in code_nodes(nodes, code, levels,
+                               lambda c, n: TreeNode(c, catalog.name(c) or "", LEVEL_NAMES[n])):
             node.cube[cell] = node.cube.get(cell, ZERO) + line.amount
     return Tree(scheme, root, [nodes[c] for c in sorted(nodes)], last, scoped)
