@@ -97,11 +97,16 @@ def check_tree(t, where):
                 assert value == sum(kids, Z), (where, col, code)
 
 
-def check_summary(t, where):
+def _by_column(t) -> dict:
+    """The table's figures by column, in print order: [(level, value), …]."""
     by_col = defaultdict(list)
     for d in t.data:
         by_col[d.column].append((d.level, d.value))
-    for col, values in by_col.items():
+    return by_col
+
+
+def check_summary(t, where):
+    for col, values in _by_column(t).items():
         walk(values, f"{where} {col}")
         # 其中 rows add up to the row they belong to
         for i, (level, value) in enumerate(values):
@@ -115,10 +120,7 @@ def check_summary(t, where):
 
 
 def check_list(t, where):
-    by_col = defaultdict(list)
-    for d in t.data:
-        by_col[d.column].append((d.level, d.value))
-    for col, values in by_col.items():
+    for col, values in _by_column(t).items():
         records = [v for lv, v in values if lv == ""]
         for lv, v in values:
             if lv == "合计":
